@@ -1,0 +1,163 @@
+// Package activities holds samarbeid's effects on the outside world: Slack messages, the
+// consent register and the audit ledger. Each is a thin adapter over a small interface, so
+// workflow tests can put a fake in its place.
+package activities
+
+import (
+	"context"
+	"time"
+)
+
+// Messenger posts and updates the prompts people answer.
+type Messenger interface {
+	Notify(ctx context.Context, n Notice) (Posted, error)
+}
+
+// Ledger appends decisions to the hash-chained audit ledger. Appending the same Key twice
+// must leave one row, since Temporal may retry an activity.
+type Ledger interface {
+	Append(ctx context.Context, r AuditRecord) error
+}
+
+// ConsentRegister stores consents, refusals and statutory bases, idempotent on Key.
+type ConsentRegister interface {
+	Record(ctx context.Context, c ConsentRecord) error
+}
+
+// NoticeKind says what a message is for; the messenger chooses words and buttons from it.
+type NoticeKind string
+
+const (
+	NoticeClarify        NoticeKind = "avklaring"   // step 1 prompt to the initiating service
+	NoticeAssess         NoticeKind = "vurdering"   // step 2 prompt
+	NoticeContact        NoticeKind = "kontakt"     // step 3 prompt: consent and contact requests
+	NoticeContactRequest NoticeKind = "forespørsel" // to the contacted service
+	NoticeContactAnswer  NoticeKind = "svar"        // the contacted service's answer, to the initiator
+	NoticeReminder       NoticeKind = "påminnelse"  // before a deadline, to the responsible service
+	NoticeEscalation     NoticeKind = "eskalering"  // past a deadline, to the KE
+	NoticeClosed         NoticeKind = "avsluttet"   // the case's duty is fulfilled
+	NoticeAnswered       NoticeKind = "besvart"     // replaces a prompt once it has been answered
+)
+
+// Notice is one message about a case. It carries references only: the messenger must never
+// put a person's name, identity number or health details into a channel.
+type Notice struct {
+	Kind       NoticeKind
+	WorkflowID string
+	CaseRef    string
+	Subject    string // "barn" or "voksen"
+	// ServiceID is the service whose channel receives the message; empty with ToCoordinatingUnit.
+	ServiceID          string
+	ToCoordinatingUnit bool
+	// Step is the step label the notice concerns ("avklaring", "vurdering", "kontakt", "svar").
+	Step string
+	// About is the other service the notice concerns (contacted service, escalated service).
+	About string
+	// Services lists the services a step prompt covers.
+	Services []string
+	Deadline time.Time
+	// Overdue counts how many times this deadline has been escalated.
+	Escalations int
+	// Answer is a short machine word for what was decided ("godtatt", "avslått", "ikke_vår", ...).
+	Answer string
+	// By is the Slack user who decided, for "besvart av".
+	By string
+	// Progress is where each service stands, for step prompts redrawn as answers come in.
+	Progress []ServiceProgress
+	// Replace, when set, updates that earlier message instead of posting a new one.
+	Replace *Posted
+}
+
+// ServiceProgress is one service's line in a step prompt: what is done, never why.
+type ServiceProgress struct {
+	ServiceID   string
+	Assessed    bool
+	Needed      bool
+	HasBasis    bool // consent or statutory basis on record
+	BasisMissed bool // consent refused
+	Requested   bool
+	Answer      string
+}
+
+// Posted identifies a Slack message.
+type Posted struct {
+	Channel string
+	TS      string
+}
+
+// AuditRecord is one decision for the ledger.
+type AuditRecord struct {
+	Key        string
+	CaseRef    string
+	WorkflowID string
+	RunID      string
+	Actor      string // Slack user ID, or "samarbeid" for the system
+	ActorName  string
+	ServiceID  string
+	Action     string
+	Summary    string
+	Detail     map[string]any
+	LegalBasis string
+	OccurredAt time.Time
+}
+
+// ConsentRecord is a consent, a refusal, or a statutory basis for sharing with one service.
+type ConsentRecord struct {
+	Key                string
+	CaseRef            string
+	RecipientServiceID string
+	Basis              string // "samtykke", "lovhjemmel" or "nektet"
+	Form               string // "muntlig" or "skriftlig" for samtykke
+	StatutoryBasis     string
+	RecordedBy         string
+	RecordedAt         time.Time
+}
+
+// CaseLinker tells a case's running collaboration-duty workflows that a coordinator has
+// taken over their coordination.
+type CaseLinker interface {
+	HandOver(ctx context.Context, h HandOver) (int, error)
+}
+
+// HandOver names the coordinator who now coordinates a case's services.
+type HandOver struct {
+	CaseRef               string
+	CoordinatorWorkflowID string
+	Kind                  string // e.g. "barnekoordinator"
+	Title                 string
+	Citation              string
+	SlackUserID           string
+	ServiceID             string
+	At                    time.Time
+}
+
+// Activities is registered with the worker; its methods are the activities.
+type Activities struct {
+	Messenger Messenger
+	Ledger    Ledger
+	Consents  ConsentRegister
+	Cases     CaseLinker
+}
+
+// Notify posts or updates one message.
+func (a *Activities) Notify(ctx context.Context, n Notice) (Posted, error) {
+	return a.Messenger.Notify(ctx, n)
+}
+
+// RecordAudit appends one decision to the ledger.
+func (a *Activities) RecordAudit(ctx context.Context, r AuditRecord) error {
+	return a.Ledger.Append(ctx, r)
+}
+
+// HandOverCoordination signals the case's collaboration-duty workflows; it returns how many.
+func (a *Activities) HandOverCoordination(ctx context.Context, h HandOver) (int, error) {
+	if a.Cases == nil { // a worker without Temporal access to other cases (workflow tests)
+		return 0, nil
+	}
+	return a.Cases.HandOver(ctx, h)
+}
+
+// RecordConsent stores a consent record.
+func (a *Activities) RecordConsent(ctx context.Context, c ConsentRecord) error {
+	return a.Consents.Record(ctx, c)
+}

@@ -1,0 +1,60 @@
+package app
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestFromEnvReadsTheContract(t *testing.T) {
+	t.Setenv("DATABASE_URL", "postgres://u@db:5432/x")
+	t.Setenv("TEMPORAL_ADDRESS", "temporal:7233")
+	t.Setenv("SLACK_BOT_TOKEN", "xoxb-1")
+	t.Setenv("HTTP_ADDR", ":9090")
+	t.Setenv("SAMARBEID_POLICY", "../policy/eksempel.yaml")
+	cfg := FromEnv()
+	if cfg.DatabaseURL != "postgres://u@db:5432/x" || cfg.TemporalAddress != "temporal:7233" || cfg.SlackBotToken != "xoxb-1" ||
+		cfg.HTTPAddr != ":9090" || cfg.TemporalNamespace != "default" || cfg.PolicyFile != "../policy/eksempel.yaml" {
+		t.Fatalf("%+v", cfg)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestFromEnvDefaults(t *testing.T) {
+	for _, k := range []string{"DATABASE_URL", "HTTP_ADDR", "TEMPORAL_NAMESPACE", "TEMPORAL_ADDRESS"} {
+		t.Setenv(k, "")
+	}
+	cfg := FromEnv()
+	if cfg.DatabaseURL != DefaultDatabaseURL || cfg.HTTPAddr != ":8080" || cfg.TemporalNamespace != "default" || cfg.TemporalAddress != "" {
+		t.Fatalf("%+v", cfg)
+	}
+}
+
+func TestValidateNamesEveryProblem(t *testing.T) {
+	cfg := Config{
+		DatabaseURL: "postgres://u@db:notaport/x", TemporalAddress: "temporal", TemporalNamespace: " ",
+		HTTPAddr: "8080", SlackBotToken: "xoxp-user", SlackAppToken: "bot", SlackAPIURL: "slack.com/api",
+		PolicyFile: "finnes-ikke.yaml", TemporalTLSCert: "cert.pem",
+	}
+	err := cfg.Validate()
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	for _, want := range []string{"DATABASE_URL", "TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE", "HTTP_ADDR", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_API_URL", "SAMARBEID_POLICY", "TEMPORAL_TLS_KEY"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not name %s:\n%v", want, err)
+		}
+	}
+}
+
+func TestAPIKeyNeedsAnAddress(t *testing.T) {
+	cfg := Config{DatabaseURL: DefaultDatabaseURL, TemporalNamespace: "default", HTTPAddr: ":8080", TemporalAPIKey: "k"}
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "TEMPORAL_ADDRESS") {
+		t.Fatalf("%v", err)
+	}
+	cfg.TemporalAddress = "ns.acct.tmprl.cloud:7233"
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,152 @@
+// Package audit serves the auditor: a case's decisions as a timeline a non-engineer can
+// read, and a verification of the ledger against itself and against Temporal's history.
+package audit
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/samarbeid/samarbeid/calendar"
+	"github.com/samarbeid/samarbeid/store"
+)
+
+// Entry is one decision in words.
+type Entry struct {
+	Seq        int64     `json:"seq"`
+	When       time.Time `json:"tidspunkt"`
+	Who        string    `json:"hvem"`
+	Service    string    `json:"tjeneste"`
+	What       string    `json:"hva"`
+	Action     string    `json:"handling"`
+	LegalBasis string    `json:"hjemmel"`
+	// Deadline says whether a deadline was met or missed, where the decision tells.
+	Deadline string `json:"frist,omitempty"`
+}
+
+// Source is what the timeline reads.
+type Source interface {
+	AuditTrail(ctx context.Context, caseRef string) ([]store.AuditRow, error)
+	Service(ctx context.Context, id string) (store.Service, error)
+}
+
+// Timeline lists a case's decisions in ledger order.
+func Timeline(ctx context.Context, src Source, caseRef string) ([]Entry, error) {
+	rows, err := src.AuditTrail(ctx, caseRef)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("fant ingen beslutninger for sak %s i revisjonsloggen", caseRef)
+	}
+	names := map[string]string{}
+	name := func(id string) string {
+		if id == "" {
+			return ""
+		}
+		if n, ok := names[id]; ok {
+			return n
+		}
+		n := id
+		if svc, err := src.Service(ctx, id); err == nil {
+			n = svc.Name
+		}
+		names[id] = n
+		return n
+	}
+	out := make([]Entry, 0, len(rows))
+	for _, r := range rows {
+		who := r.Actor
+		if who == "samarbeid" {
+			who = "samarbeid (automatisk)"
+		}
+		out = append(out, Entry{
+			Seq: r.Seq, When: r.OccurredAt, Who: who, Service: name(r.ServiceID), What: r.Summary,
+			Action: r.Action, LegalBasis: r.LegalBasis, Deadline: deadlineNote(r),
+		})
+	}
+	return out, nil
+}
+
+// deadlineNote reads what a row says of its deadline.
+func deadlineNote(r store.AuditRow) string {
+	switch {
+	case r.Action == "frist_oversittet":
+		return "frist oversittet"
+	case r.Detail["innen_frist"] == true:
+		return "innen frist"
+	case r.Detail["innen_frist"] == false:
+		return "etter fristen"
+	}
+	return ""
+}
+
+// Formats the timeline can be written in.
+var Formats = []string{"tekst", "json", "csv", "html"}
+
+// Write renders the timeline in format.
+func Write(w io.Writer, caseRef string, entries []Entry, format string) error {
+	switch format {
+	case "tekst", "text", "":
+		return writeText(w, caseRef, entries)
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(map[string]any{"sak": caseRef, "beslutninger": entries})
+	case "csv":
+		return writeCSV(w, entries)
+	case "html":
+		return page.Execute(w, map[string]any{"Case": caseRef, "Entries": entries})
+	}
+	return fmt.Errorf("ukjent format %q; velg et av %s", format, strings.Join(Formats, ", "))
+}
+
+func when(t time.Time) string { return t.In(calendar.Oslo).Format("02.01.2006 15:04") }
+
+func writeText(w io.Writer, caseRef string, entries []Entry) error {
+	fmt.Fprintf(w, "Tidslinje for sak %s (%d beslutninger)\n\n", caseRef, len(entries))
+	for _, e := range entries {
+		fmt.Fprintf(w, "%s  %s\n", when(e.When), e.What)
+		fmt.Fprintf(w, "                  Hvem: %s", e.Who)
+		if e.Service != "" {
+			fmt.Fprintf(w, " · Tjeneste: %s", e.Service)
+		}
+		fmt.Fprintf(w, "\n                  Hjemmel: %s", e.LegalBasis)
+		if e.Deadline != "" {
+			fmt.Fprintf(w, " · Frist: %s", e.Deadline)
+		}
+		fmt.Fprintf(w, "\n\n")
+	}
+	return nil
+}
+
+func writeCSV(w io.Writer, entries []Entry) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"nr", "tidspunkt", "hvem", "tjeneste", "hva", "handling", "hjemmel", "frist"})
+	for _, e := range entries {
+		_ = cw.Write([]string{fmt.Sprint(e.Seq), e.When.In(calendar.Oslo).Format(time.RFC3339), e.Who, e.Service, e.What, e.Action, e.LegalBasis, e.Deadline})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// page is a self-contained HTML page: no scripts, no outside styles, fit to print or archive.
+var page = template.Must(template.New("tidslinje").Funcs(template.FuncMap{"when": when}).Parse(`<!doctype html>
+<html lang="nb"><head><meta charset="utf-8"><title>Tidslinje {{.Case}}</title>
+<style>
+body{font:15px/1.5 system-ui,sans-serif;max-width:900px;margin:2em auto;color:#1d1c1d}
+h1{font-size:22px} table{border-collapse:collapse;width:100%}
+th,td{text-align:left;vertical-align:top;padding:6px 8px;border-bottom:1px solid #ddd}
+th{background:#f4f4f4} .late{color:#b00020;font-weight:600} small{color:#666}
+</style></head><body>
+<h1>Tidslinje for sak {{.Case}}</h1>
+<p><small>Fra samarbeids revisjonslogg. Hver rad er lenket til den forrige med en hash; kontroller med <code>samarbeid audit verify</code>.</small></p>
+<table><tr><th>Når</th><th>Hva</th><th>Hvem</th><th>Tjeneste</th><th>Hjemmel</th><th>Frist</th></tr>
+{{range .Entries}}<tr><td>{{when .When}}</td><td>{{.What}}</td><td>{{.Who}}</td><td>{{.Service}}</td><td>{{.LegalBasis}}</td><td{{if or (eq .Deadline "frist oversittet") (eq .Deadline "etter fristen")}} class="late"{{end}}>{{.Deadline}}</td></tr>
+{{end}}</table></body></html>
+`))

@@ -1,0 +1,211 @@
+// Package bot is samarbeid's Slack surface. It verifies each request, maps the Slack user to
+// a staff member, turns the interaction into a Temporal Update, and answers Slack within its
+// 3 seconds. It owns no business state: the workflow decides, and its validators refuse.
+package bot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+	"go.temporal.io/sdk/client"
+
+	"github.com/samarbeid/samarbeid/metrics"
+	"github.com/samarbeid/samarbeid/policy"
+	"github.com/samarbeid/samarbeid/store"
+	"github.com/samarbeid/samarbeid/workflows"
+)
+
+// Directory is what the bot reads from the service directory.
+type Directory interface {
+	Services(ctx context.Context) ([]store.Service, error)
+	Service(ctx context.Context, id string) (store.Service, error)
+	CoordinatingUnit(ctx context.Context) (store.Service, error)
+	StaffBySlackUser(ctx context.Context, slackUserID string) (store.Staff, error)
+	NextCaseRef(ctx context.Context, year int) (string, error)
+}
+
+// Bot serves /slack/commands, /slack/interactions and /slack/events.
+type Bot struct {
+	temporal      client.Client
+	slack         *slack.Client
+	dir           Directory
+	signingSecret string
+	log           *slog.Logger
+	now           func() time.Time
+	// answerWithin is how long a request may wait for Temporal before the bot answers Slack
+	// and finishes the work in the background; Slack gives up after 3 seconds.
+	answerWithin time.Duration
+	municipality policy.Municipality
+	metrics      *metrics.Metrics
+	// inflight tracks work finished after Slack got its answer, so shutdown waits for it.
+	inflight   sync.WaitGroup
+	httpClient *http.Client
+}
+
+// Config for New.
+type Config struct {
+	Temporal      client.Client
+	Slack         *slack.Client
+	Directory     Directory
+	SigningSecret string
+	Logger        *slog.Logger
+	// Policy is the municipality's deadline policy new cases start with; zero means the default.
+	Policy policy.Municipality
+	// Metrics counts answers; optional.
+	Metrics *metrics.Metrics
+}
+
+// New builds a bot.
+func New(cfg Config) *Bot {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Policy.Version == "" {
+		cfg.Policy = policy.DefaultMunicipality()
+	}
+	return &Bot{temporal: cfg.Temporal, slack: cfg.Slack, dir: cfg.Directory, signingSecret: cfg.SigningSecret,
+		log: cfg.Logger, now: time.Now, answerWithin: 2500 * time.Millisecond, municipality: cfg.Policy, metrics: cfg.Metrics,
+		httpClient: &http.Client{Timeout: 10 * time.Second}}
+}
+
+// policy is the collaboration-duty policy a new case starts with (and keeps).
+func (b *Bot) policy() policy.Deadlines { return b.municipality.CollaborationDeadlines() }
+
+// coordinatorDeadlines is the local policy a new coordinator request starts with.
+func (b *Bot) coordinatorDeadlines() workflows.CoordinatorDeadlines {
+	c := b.municipality.Coordinator
+	return workflows.CoordinatorDeadlines{DecisionWorkingDays: c.Decision, AcceptWorkingDays: c.Accept,
+		ReminderPercent: c.Reminder, ReescalateWorkingDays: c.Reescalate}
+}
+
+// Wait blocks until the work the bot acknowledged to Slack is done (or ctx ends), so a
+// shutdown never drops an answer Slack was told was received.
+func (b *Bot) Wait(ctx context.Context) {
+	done := make(chan struct{})
+	go func() { b.inflight.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+}
+
+// Register mounts the bot's endpoints on mux.
+func (b *Bot) Register(mux *http.ServeMux) {
+	mux.Handle("POST /slack/commands", b.verified(b.handleCommand))
+	mux.Handle("POST /slack/interactions", b.verified(b.handleInteraction))
+	mux.Handle("POST /slack/events", b.verified(b.handleEvent))
+}
+
+// maxBody bounds what the bot reads from Slack; Slack's payloads are far smaller.
+const maxBody = 1 << 20
+
+// verified checks Slack's v0 signature and its 5-minute window before anything else runs.
+func (b *Bot) verified(next func(http.ResponseWriter, *http.Request)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
+		if err != nil {
+			http.Error(w, "kunne ikke lese forespørselen", http.StatusBadRequest)
+			return
+		}
+		sv, err := slack.NewSecretsVerifier(r.Header, b.signingSecret)
+		if err == nil {
+			_, _ = sv.Write(body)
+			err = sv.Ensure()
+		}
+		if err != nil {
+			b.log.Warn("avviste forespørsel med ugyldig Slack-signatur", "sti", r.URL.Path, "feil", err)
+			http.Error(w, "ugyldig signatur", http.StatusUnauthorized)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		next(w, r)
+	})
+}
+
+func (b *Bot) handleEvent(w http.ResponseWriter, r *http.Request) {
+	var ev struct {
+		Type      string `json:"type"`
+		Challenge string `json:"challenge"`
+		Event     struct {
+			Type string `json:"type"`
+			User string `json:"user"`
+			Tab  string `json:"tab"`
+		} `json:"event"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&ev); err != nil {
+		http.Error(w, "ugyldig hendelse", http.StatusBadRequest)
+		return
+	}
+	if ev.Type == "url_verification" {
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = io.WriteString(w, ev.Challenge)
+		return
+	}
+	// Slack redelivers an event it thinks we missed; the first delivery did the work.
+	if r.Header.Get("X-Slack-Retry-Num") != "" {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	if ev.Type == "event_callback" && ev.Event.Type == "app_home_opened" && ev.Event.Tab == "home" {
+		// Acknowledge at once; the Home tab is drawn in the background.
+		b.inflight.Add(1)
+		go func() {
+			defer b.inflight.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			if err := b.publishHome(ctx, ev.Event.User); err != nil {
+				b.log.Warn("kunne ikke tegne Hjem-fanen", "bruker", ev.Event.User, "feil", err)
+			}
+		}()
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// actor resolves the Slack user to a staff member, or explains why they cannot act.
+func (b *Bot) actor(ctx context.Context, slackUserID string) (store.Staff, error) {
+	st, err := b.dir.StaffBySlackUser(ctx, slackUserID)
+	if errors.Is(err, store.ErrNotFound) {
+		return st, refusal{msg: "Du er ikke registrert i tjenestekatalogen til samarbeid. Be koordinerende enhet legge deg til i tjenesten din."}
+	}
+	return st, err
+}
+
+// refusal is an error meant for the user, in Norwegian, optionally tied to a modal field.
+type refusal struct {
+	msg   string
+	field string
+}
+
+func (r refusal) Error() string { return r.msg }
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// ephemeral answers a command or button with a message only the user sees.
+func ephemeral(w http.ResponseWriter, text string) {
+	writeJSON(w, map[string]any{"response_type": "ephemeral", "text": text})
+}
+
+// userMessage turns an error into words for the user: refusals as they are, anything else
+// as a general apology (the details go to the log).
+func (b *Bot) userMessage(err error) string {
+	var r refusal
+	if errors.As(err, &r) {
+		return r.msg
+	}
+	if msg, _, ok := refusalFrom(err); ok {
+		return msg
+	}
+	b.log.Error("feil under behandling av Slack-forespørsel", "feil", err)
+	return "Noe gikk galt hos samarbeid, og svaret ditt er ikke registrert. Prøv igjen om litt; vedvarer feilen, kontakt koordinerende enhet."
+}

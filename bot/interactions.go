@@ -1,0 +1,317 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/samarbeid/samarbeid/workflows"
+)
+
+// metadata travels in a modal's private_metadata from the button that opened it.
+type metadata struct {
+	WorkflowID string `json:"w,omitempty"`
+	ServiceID  string `json:"s,omitempty"`
+	Channel    string `json:"c,omitempty"`
+}
+
+// Button values carry the workflow and the service the button is about.
+func buttonValue(workflowID, serviceID string) string { return workflowID + "|" + serviceID }
+
+func parseButtonValue(v string) (workflowID, serviceID string) {
+	workflowID, serviceID, _ = strings.Cut(v, "|")
+	return workflowID, serviceID
+}
+
+// Action IDs of the buttons samarbeid posts.
+const (
+	actionClarify  = "avklaring"
+	actionAssess   = "vurder"
+	actionConsent  = "samtykke"
+	actionContact  = "kontakt"
+	actionAccept   = "godta"
+	actionDecline  = "avslå"
+	actionNotOurs  = "ikke_vår"
+	actionDetails  = "detaljer"
+	callbackNew    = "ny_sak"
+	callbackClar   = "avklaring"
+	callbackAssess = "vurdering"
+	callbackCons   = "samtykke"
+	callbackAcc    = "godta"
+	callbackDecl   = "avslå"
+)
+
+func (b *Bot) handleInteraction(w http.ResponseWriter, r *http.Request) {
+	var cb slack.InteractionCallback
+	if err := json.Unmarshal([]byte(r.FormValue("payload")), &cb); err != nil {
+		http.Error(w, "ugyldig payload", http.StatusBadRequest)
+		return
+	}
+	switch cb.Type {
+	case slack.InteractionTypeBlockActions:
+		b.handleBlockAction(w, cb)
+	case slack.InteractionTypeViewSubmission:
+		b.handleViewSubmission(w, cb)
+	default:
+		w.WriteHeader(http.StatusOK)
+	}
+}
+
+// handleBlockAction acknowledges a click at once, as Slack advises, and does the work after:
+// its result reaches the user through the response_url (or as the modal it opens, which the
+// trigger_id allows for 3 seconds from the click, not from our answer).
+func (b *Bot) handleBlockAction(w http.ResponseWriter, cb slack.InteractionCallback) {
+	if len(cb.ActionCallback.BlockActions) == 0 {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	action := cb.ActionCallback.BlockActions[0]
+	b.inflight.Add(1)
+	go func() {
+		defer b.inflight.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		reply, err := b.blockAction(ctx, cb, action)
+		if err != nil {
+			reply = b.userMessage(err)
+		}
+		if reply != "" {
+			b.respond(ctx, cb.ResponseURL, reply)
+		}
+	}()
+	w.WriteHeader(http.StatusOK)
+}
+
+// blockAction returns a line for the user, or "" when a modal opened instead.
+func (b *Bot) blockAction(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) (string, error) {
+	workflowID, serviceID := parseButtonValue(action.Value)
+	md := metadata{WorkflowID: workflowID, ServiceID: serviceID, Channel: cb.Channel.ID}
+	if md.Channel == "" {
+		md.Channel = cb.Container.ChannelID
+	}
+	if reply, ok, err := b.coordinatorBlockAction(ctx, cb, action, md); ok {
+		return reply, err
+	}
+	if reply, ok, err := b.planBlockAction(ctx, cb, action, md); ok {
+		return reply, err
+	}
+	staff, err := b.actor(ctx, cb.User.ID)
+	if err != nil {
+		return "", err
+	}
+	actor := workflowActor(staff)
+	// A click is one interaction: a double click or a Slack retry of it carries the same ID.
+	updateID := strings.Join([]string{"klikk", action.ActionID, action.Value, cb.User.ID, cb.Container.MessageTs}, ":")
+
+	switch action.ActionID {
+	case actionContact:
+		if _, err := b.update(ctx, workflowID, updateID, workflows.UpdateRequestContact,
+			workflows.ContactRequest{Actor: actor, ServiceID: serviceID}); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("Kontaktforespørsel sendt til %s.", b.serviceName(ctx, serviceID)), nil
+	case actionNotOurs:
+		if _, err := b.update(ctx, workflowID, updateID, workflows.UpdateAnswerContact,
+			workflows.ContactAnswer{Actor: actor, ServiceID: serviceID, Answer: workflows.AnswerNotOurs}); err != nil {
+			return "", err
+		}
+		return "Registrert: saken hører ikke til dere. Tjenesten som spurte, har fått beskjed.", nil
+	}
+
+	st, err := b.status(ctx, workflowID)
+	if err != nil {
+		return "", err
+	}
+	var view slack.ModalViewRequest
+	switch action.ActionID {
+	case actionClarify:
+		services, err := b.otherServices(ctx, st.InitiatingServiceID)
+		if err != nil {
+			return "", err
+		}
+		view = clarifyView(st.CaseRef, services, md)
+	case actionAssess:
+		view = assessView(st.CaseRef, b.serviceName(ctx, serviceID), md)
+	case actionConsent:
+		view = consentView(st.CaseRef, b.serviceName(ctx, serviceID), md)
+	case actionAccept:
+		view = acceptView(st.CaseRef, md)
+	case actionDecline:
+		view = declineView(st.CaseRef, md)
+	case actionDetails:
+		ke, _ := b.dir.CoordinatingUnit(ctx)
+		if !mayView(staff, st, ke.ID) {
+			return "", refusal{msg: "Du har ikke tilgang til detaljene i denne saken."}
+		}
+		view = detailsView(st, b.serviceName)
+	default:
+		return "", refusal{msg: "Denne knappen kjenner ikke samarbeid igjen."}
+	}
+	_, err = b.slack.OpenViewContext(ctx, cb.TriggerID, view)
+	return "", err
+}
+
+// handleViewSubmission applies a modal's answer. Refusals show inline beside the field at
+// fault and the modal stays open; success closes it.
+func (b *Bot) handleViewSubmission(w http.ResponseWriter, cb slack.InteractionCallback) {
+	var md metadata
+	_ = json.Unmarshal([]byte(cb.View.PrivateMetadata), &md)
+
+	var (
+		mu       sync.Mutex
+		answered bool // set once Slack has had its answer; later results go out as ephemerals
+	)
+	result := make(chan error, 1)
+	b.inflight.Add(1)
+	go func() {
+		defer b.inflight.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		err := b.viewSubmission(ctx, cb, md)
+		mu.Lock()
+		late := answered
+		mu.Unlock()
+		if late && md.Channel != "" {
+			text := "Svaret ditt er registrert."
+			if err != nil {
+				text = b.userMessage(err)
+			}
+			_, _ = b.slack.PostEphemeralContext(ctx, md.Channel, cb.User.ID, slack.MsgOptionText(text, false))
+		}
+		result <- err
+	}()
+	select {
+	case err := <-result:
+		if err == nil {
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		writeJSON(w, slack.NewErrorsViewSubmissionResponse(map[string]string{b.errorBlock(cb, err): b.userMessage(err)}))
+	case <-time.After(b.answerWithin):
+		mu.Lock()
+		answered = true
+		mu.Unlock()
+		b.log.Warn("lukker modal før svaret er ferdig behandlet", "modal", cb.View.CallbackID)
+		w.WriteHeader(http.StatusOK)
+	}
+}
+
+// errorBlock picks the block to show an error under: the field the refusal names if the
+// modal has it, else the modal's first input.
+func (b *Bot) errorBlock(cb slack.InteractionCallback, err error) string {
+	field := ""
+	if r, ok := err.(refusal); ok {
+		field = r.field
+	} else if _, f, ok := refusalFrom(err); ok {
+		field = f
+	}
+	first := ""
+	for _, blk := range cb.View.Blocks.BlockSet {
+		if in, ok := blk.(*slack.InputBlock); ok {
+			if in.BlockID == field {
+				return field
+			}
+			if first == "" {
+				first = in.BlockID
+			}
+		}
+	}
+	return first
+}
+
+func (b *Bot) viewSubmission(ctx context.Context, cb slack.InteractionCallback, md metadata) error {
+	if cb.View.CallbackID == callbackNew {
+		return b.startCase(ctx, cb, md)
+	}
+	if ok, err := b.coordinatorViewSubmission(ctx, cb, md); ok {
+		return err
+	}
+	if ok, err := b.planViewSubmission(ctx, cb, md); ok {
+		return err
+	}
+	staff, err := b.actor(ctx, cb.User.ID)
+	if err != nil {
+		return err
+	}
+	actor := workflowActor(staff)
+	values := stateValues(cb)
+	updateID := "modal:" + cb.View.ID
+	switch cb.View.CallbackID {
+	case callbackClar:
+		_, err = b.update(ctx, md.WorkflowID, updateID, workflows.UpdateClarify, workflows.ClarifyAnswer{
+			Actor: actor, ServiceIDs: selectedValues(values, "tjenester"), None: len(selectedValues(values, "ingen")) > 0,
+		})
+	case callbackAssess:
+		_, err = b.update(ctx, md.WorkflowID, updateID, workflows.UpdateAssess, workflows.AssessAnswer{
+			Actor: actor, ServiceID: md.ServiceID, Needed: selectedValue(values, "behov") == "ja",
+			About: inputValue(values, "tema"), Reason: inputValue(values, "begrunnelse"),
+		})
+	case callbackCons:
+		_, err = b.update(ctx, md.WorkflowID, updateID, workflows.UpdateRecordConsent, workflows.ConsentAnswer{
+			Actor: actor, ServiceID: md.ServiceID, Basis: selectedValue(values, "grunnlag"),
+			Form: selectedValue(values, "form"), StatutoryBasis: inputValue(values, "hjemmel"),
+		})
+	case callbackAcc:
+		_, err = b.update(ctx, md.WorkflowID, updateID, workflows.UpdateAnswerContact, workflows.ContactAnswer{
+			Actor: actor, ServiceID: md.ServiceID, Answer: workflows.AnswerAccepted, ContactPerson: inputValue(values, "kontaktperson"),
+		})
+	case callbackDecl:
+		_, err = b.update(ctx, md.WorkflowID, updateID, workflows.UpdateAnswerContact, workflows.ContactAnswer{
+			Actor: actor, ServiceID: md.ServiceID, Answer: workflows.AnswerDeclined, Reason: inputValue(values, "begrunnelse"),
+		})
+	default:
+		return refusal{msg: "Ukjent skjema."}
+	}
+	return err
+}
+
+// respond posts an ephemeral line to a response_url, as Slack expects for button clicks.
+func (b *Bot) respond(ctx context.Context, responseURL, text string) {
+	if responseURL == "" {
+		return
+	}
+	body, _ := json.Marshal(map[string]any{"response_type": "ephemeral", "replace_original": false, "text": text})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, responseURL, bytes.NewReader(body))
+	if err != nil {
+		return
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := b.httpClient.Do(req)
+	if err != nil {
+		b.log.Warn("kunne ikke svare via response_url", "feil", err)
+		return
+	}
+	resp.Body.Close()
+}
+
+// stateValues is a modal's input, empty when the payload carries no state (a malformed
+// payload must be refused, not crash the bot).
+func stateValues(cb slack.InteractionCallback) map[string]map[string]slack.BlockAction {
+	if cb.View.State == nil {
+		return nil
+	}
+	return cb.View.State.Values
+}
+
+func inputValue(values map[string]map[string]slack.BlockAction, block string) string {
+	return strings.TrimSpace(values[block][fieldAction].Value)
+}
+
+func selectedValue(values map[string]map[string]slack.BlockAction, block string) string {
+	return values[block][fieldAction].SelectedOption.Value
+}
+
+func selectedValues(values map[string]map[string]slack.BlockAction, block string) []string {
+	var out []string
+	for _, o := range values[block][fieldAction].SelectedOptions {
+		out = append(out, o.Value)
+	}
+	return out
+}

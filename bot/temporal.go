@@ -1,0 +1,110 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/samarbeid/samarbeid/store"
+	"github.com/samarbeid/samarbeid/workflows"
+)
+
+// update sends one answer to a case and waits for the workflow to apply it. The update ID
+// comes from the Slack interaction, so a double click or a Slack retry applies once.
+func (b *Bot) update(ctx context.Context, workflowID, updateID, name string, arg any) (workflows.Status, error) {
+	var st workflows.Status
+	h, err := b.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: workflowID, UpdateID: updateID, UpdateName: name,
+		Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		err = h.Get(ctx, &st)
+	}
+	var notFound *serviceerror.NotFound
+	if errors.As(err, &notFound) {
+		err = refusal{msg: "Saken er avsluttet eller finnes ikke lenger, så svaret kan ikke registreres."}
+	}
+	if b.metrics != nil {
+		result := "godtatt"
+		if _, _, refused := refusalFrom(err); refused || errors.As(err, &refusal{}) {
+			result = "avvist"
+		} else if err != nil {
+			result = "feil"
+		}
+		b.metrics.Answers.WithLabelValues(name, result).Inc()
+	}
+	return st, err
+}
+
+// refusalFrom unwraps a validator's refusal: its message and the modal field it concerns.
+func refusalFrom(err error) (msg, field string, ok bool) {
+	var appErr *temporal.ApplicationError
+	if !errors.As(err, &appErr) || appErr.Type() != workflows.RefusalType {
+		return "", "", false
+	}
+	if appErr.HasDetails() {
+		_ = appErr.Details(&field)
+	}
+	return appErr.Message(), field, true
+}
+
+func (b *Bot) status(ctx context.Context, workflowID string) (workflows.Status, error) {
+	return queryStatus[workflows.Status](ctx, b, workflowID, "Fant ikke saken.")
+}
+
+// queryStatus asks a case workflow for its status; a case Temporal does not know is told to
+// the user in words, any other failure is an error.
+func queryStatus[T any](ctx context.Context, b *Bot, workflowID, notFoundText string) (T, error) {
+	var st T
+	v, err := b.temporal.QueryWorkflow(ctx, workflowID, "", workflows.QueryStatus)
+	if err != nil {
+		var notFound *serviceerror.NotFound
+		if errors.As(err, &notFound) {
+			return st, refusal{msg: notFoundText}
+		}
+		return st, err
+	}
+	return st, v.Get(&st)
+}
+
+// workflowActor is the staff member as the workflow's validators see them.
+func workflowActor(st store.Staff) workflows.Actor {
+	return workflows.Actor{SlackUserID: st.SlackUserID, Name: st.Name, ServiceIDs: st.ServiceIDs}
+}
+
+// mayView reports whether staff may see a case's details: they work in the initiating
+// service, in a service the case involves, or in the coordinating unit.
+func mayView(staff store.Staff, st workflows.Status, coordinatingUnit string) bool {
+	a := workflowActor(staff)
+	if a.MemberOf(st.InitiatingServiceID) || a.MemberOf(coordinatingUnit) {
+		return true
+	}
+	for _, s := range st.Services {
+		if a.MemberOf(s.ServiceID) {
+			return true
+		}
+	}
+	return false
+}
+
+func caseSearchQuery(caseRef string) string {
+	return fmt.Sprintf("%s = '%s'", workflows.AttrCase.GetName(), caseRef)
+}
+
+type clientStartOptions = client.StartWorkflowOptions
+
+func searchAttributesAtStart(in workflows.CaseInput) temporal.SearchAttributes {
+	return temporal.NewSearchAttributes(
+		workflows.AttrCase.ValueSet(in.CaseRef), workflows.AttrService.ValueSet(in.InitiatingServiceID),
+		workflows.AttrStep.ValueSet(string(workflows.StepClarify)), workflows.AttrOverdue.ValueSet(false),
+	)
+}
+
+func isAlreadyStarted(err error) bool {
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	return errors.As(err, &started)
+}

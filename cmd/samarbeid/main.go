@@ -1,0 +1,188 @@
+// Command samarbeid runs the collaboration-duty workflows, the Slack bot and their tools.
+//
+//	samarbeid dev       everything on one machine: embedded Temporal, worker, bot, and the
+//	                    local Slack stand-in when no Slack tokens are set
+//	samarbeid migrate   bring the database schema up to date (--demo also loads demo data)
+//	samarbeid audit     a case's timeline, and verification of the ledger against Temporal
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/samarbeid/samarbeid/app"
+	"github.com/samarbeid/samarbeid/store"
+	"github.com/samarbeid/samarbeid/webui"
+)
+
+const usage = `samarbeid: samarbeidsplikt og koordinering mellom velferdstjenester, i Slack.
+
+Bruk:
+  samarbeid dev       start alt lokalt (innebygd Temporal, worker, bot og lokal Slack uten tokens)
+  samarbeid serve     worker og bot mot en Temporal-klynge (TEMPORAL_ADDRESS må være satt)
+  samarbeid worker    bare workeren;  samarbeid bot: bare Slack-boten
+  samarbeid migrate   oppdater databaseskjemaet (--demo legger også inn demokommunen)
+  samarbeid audit     tidslinje per sak og kontroll av revisjonsloggen (se "samarbeid audit")
+  samarbeid report    indikatorer for en periode: --from ÅÅÅÅ-MM-DD --to ÅÅÅÅ-MM-DD [--format tabell|csv|json]
+
+Miljøvariabler: DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, SLACK_BOT_TOKEN,
+SLACK_SIGNING_SECRET, SLACK_API_URL, HTTP_ADDR. Se README.md.
+`
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	// Production processes log JSON for the log collector; dev logs text for a person.
+	var handler slog.Handler = slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})
+	if os.Args[1] == "dev" && os.Getenv("LOG_FORMAT") != "json" {
+		handler = slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})
+	}
+	log := slog.New(handler)
+
+	var err error
+	switch os.Args[1] {
+	case "dev":
+		err = runDev(ctx, log, os.Args[2:])
+	case "serve", "worker", "bot":
+		err = runServe(ctx, log, os.Args[1])
+	case "migrate":
+		err = runMigrate(ctx, os.Args[2:])
+	case "audit":
+		err = runAudit(ctx, os.Args[2:])
+	case "report":
+		err = runReport(ctx, os.Args[2:])
+	case "helse":
+		err = runHealth(ctx, os.Args[2:])
+	case "hjelp", "help", "-h", "--help":
+		fmt.Print(usage)
+	default:
+		fmt.Fprintf(os.Stderr, "ukjent kommando %q\n\n%s", os.Args[1], usage)
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "samarbeid:", err)
+		os.Exit(1)
+	}
+}
+
+func runDev(ctx context.Context, log *slog.Logger, args []string) error {
+	fs := flag.NewFlagSet("dev", flag.ExitOnError)
+	dataDir := fs.String("data", "data", "mappe der den innebygde Temporal-serveren lagrer sakene")
+	temporalPort := fs.Int("temporal-port", 7233, "port for den innebygde Temporal-serveren (0: ledig port)")
+	uiPort := fs.Int("ui-port", 8233, "port for Temporals nettgrensesnitt (0: ikke start det)")
+	_ = fs.Parse(args)
+
+	cfg := app.FromEnv()
+	cfg.DataDir, cfg.TemporalPort, cfg.Seed = *dataDir, *temporalPort, true
+	log.Info("starter samarbeid dev", "database", app.Redact(cfg.DatabaseURL), "temporal", orEmbedded(cfg.TemporalAddress))
+	a, err := app.Start(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Stop()
+	fmt.Printf("\nsamarbeid kjører.\n")
+	if a.SlackLocal != nil {
+		fmt.Printf("  Lokal Slack:  %s/  (velg bruker, skriv /samarbeid ny i en kanal)\n", a.URL)
+	}
+	fmt.Printf("  Slack-endepunkter: %s/slack/commands, /slack/interactions, /slack/events\n", a.URL)
+	if addr := a.TemporalAddress(); addr != "" {
+		fmt.Printf("  Temporal:     %s (navnerom %s, data i %s/)\n", addr, a.Namespace, cfg.DataDir)
+		if *uiPort != 0 {
+			ui, err := webui.Start(addr, a.Namespace, *uiPort)
+			if err != nil {
+				log.Warn("starter ikke Temporals nettgrensesnitt", "feil", err)
+			} else {
+				defer ui.Stop()
+				fmt.Printf("  Temporal UI:  %s/namespaces/%s/workflows?query=SamarbeidForfalt%%3Dtrue  (forfalte saker)\n", ui.URL, a.Namespace)
+			}
+		}
+	}
+	fmt.Printf("Stopp med Ctrl+C.\n\n")
+	return a.Wait(ctx)
+}
+
+// runServe runs the worker, the bot or both against a Temporal cluster, for production.
+func runServe(ctx context.Context, log *slog.Logger, role string) error {
+	cfg := app.FromEnv()
+	if cfg.TemporalAddress == "" {
+		return fmt.Errorf("TEMPORAL_ADDRESS er ikke satt: %s kobler seg til en Temporal-klynge (bruk \"samarbeid dev\" for en innebygd server)", role)
+	}
+	cfg.NoWorker, cfg.NoBot = role == "bot", role == "worker"
+	log.Info("starter samarbeid", "rolle", role, "temporal", cfg.TemporalAddress, "database", app.Redact(cfg.DatabaseURL))
+	a, err := app.Start(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Stop()
+	log.Info("samarbeid kjører", "rolle", role, "http", a.URL)
+	return a.Wait(ctx)
+}
+
+func runMigrate(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("migrate", flag.ExitOnError)
+	demo := fs.Bool("demo", false, "legg inn demokommunens tjenester og ansatte")
+	_ = fs.Parse(args)
+	url := app.FromEnv().DatabaseURL
+	if err := app.EnsureDatabase(ctx, url); err != nil {
+		return err
+	}
+	if err := store.Migrate(ctx, url); err != nil {
+		return err
+	}
+	fmt.Println("Databaseskjemaet er oppdatert.")
+	if !*demo {
+		return nil
+	}
+	s, err := store.Open(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.Seed(ctx); err != nil {
+		return err
+	}
+	fmt.Println("Demokommunen er lagt inn.")
+	return nil
+}
+
+// runHealth is a container health check that needs no curl in the image: it exits 0 when
+// the URL (default /readyz on this machine) answers 200.
+func runHealth(ctx context.Context, args []string) error {
+	url := "http://127.0.0.1:8080/readyz"
+	if len(args) > 0 {
+		url = args[0]
+	}
+	ctx, cancel := context.WithTimeout(ctx, 4*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s svarte %d", url, resp.StatusCode)
+	}
+	return nil
+}
+
+func orEmbedded(addr string) string {
+	if addr == "" {
+		return "innebygd"
+	}
+	return addr
+}

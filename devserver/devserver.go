@@ -1,0 +1,254 @@
+// Package devserver runs a complete Temporal server inside the samarbeid process, backed by
+// SQLite. `samarbeid dev` keeps its file under a data folder so that cases survive a restart;
+// tests run it in memory.
+//
+// Why our own: go.temporal.io/server/temporaltest only runs in memory and keeps its SQLite
+// helper in an internal package, and the Temporal CLI cannot be fetched on these machines.
+package devserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/server/common/authorization"
+	"go.temporal.io/server/common/cluster"
+	"go.temporal.io/server/common/config"
+	"go.temporal.io/server/common/dynamicconfig"
+	"go.temporal.io/server/common/log"
+	sqliteplugin "go.temporal.io/server/common/persistence/sql/sqlplugin/sqlite"
+	"go.temporal.io/server/schema/sqlite"
+	"go.temporal.io/server/temporal"
+	"google.golang.org/protobuf/types/known/durationpb"
+)
+
+// Options describe one embedded server.
+type Options struct {
+	// DataDir holds the SQLite file. Empty means in memory: everything is lost on Stop.
+	DataDir string
+	// Namespace is registered on start if it does not exist.
+	Namespace string
+	// FrontendPort is the gRPC port clients dial on 127.0.0.1; 0 picks a free one.
+	FrontendPort int
+	// Logger receives the server's own logs; nil discards them unless SAMARBEID_TEMPORAL_LOG
+	// names a level (debug, info, warn, error). The server is chatty, above all when it stops.
+	Logger log.Logger
+}
+
+// Server is a running embedded Temporal server.
+type Server struct {
+	inner    temporal.Server
+	hostPort string
+	ns       string
+}
+
+const host = "127.0.0.1"
+
+// Start creates the schema if needed, registers the namespace and starts all four Temporal
+// services (frontend, history, matching, worker) in this process.
+func Start(opts Options) (*Server, error) {
+	if opts.Namespace == "" {
+		opts.Namespace = "default"
+	}
+	if opts.Logger == nil {
+		opts.Logger = log.NewNoopLogger()
+		if level := os.Getenv("SAMARBEID_TEMPORAL_LOG"); level != "" {
+			opts.Logger = log.NewZapLogger(log.BuildZapLogger(log.Config{Level: level}))
+		}
+	}
+	sqlCfg := &config.SQL{PluginName: sqliteplugin.PluginName, ConnectAttributes: map[string]string{}}
+	if opts.DataDir == "" {
+		sqlCfg.DatabaseName = "samarbeid-" + strconv.Itoa(rand.IntN(1_000_000_000))
+		sqlCfg.ConnectAttributes["mode"] = "memory"
+		sqlCfg.ConnectAttributes["cache"] = "shared" // the plugin sets up the schema itself
+	} else {
+		if err := os.MkdirAll(opts.DataDir, 0o755); err != nil {
+			return nil, fmt.Errorf("datamappe for Temporal: %w", err)
+		}
+		sqlCfg.DatabaseName = filepath.Join(opts.DataDir, "temporal.sqlite")
+		sqlCfg.ConnectAttributes["mode"] = "rwc"
+		sqlCfg.ConnectAttributes["_journal_mode"] = "WAL"
+		sqlCfg.ConnectAttributes["_synchronous"] = "NORMAL"
+		if _, err := os.Stat(sqlCfg.DatabaseName); os.IsNotExist(err) {
+			if err := sqlite.SetupSchema(sqlCfg); err != nil {
+				return nil, fmt.Errorf("temporal schema: %w", err)
+			}
+		}
+	}
+
+	port := opts.FrontendPort
+	if port == 0 {
+		var err error
+		if port, err = freePort(); err != nil {
+			return nil, err
+		}
+	}
+	cfg, err := serverConfig(sqlCfg, port, opts.DataDir != "")
+	if err != nil {
+		return nil, err
+	}
+
+	nsCfg, err := sqlite.NewNamespaceConfig(cfg.ClusterMetadata.CurrentClusterName, opts.Namespace, false, nil)
+	if err != nil {
+		return nil, err
+	}
+	// Closed cases stay visible in Temporal for 30 days; the audit ledger in PostgreSQL is
+	// the lasting record and never depends on this retention.
+	nsCfg.Detail.Config.Retention = durationpb.New(30 * 24 * time.Hour)
+	if err := sqlite.CreateNamespaces(sqlCfg, nsCfg); err != nil {
+		return nil, fmt.Errorf("temporal namespace: %w", err)
+	}
+
+	authorizer, err := authorization.GetAuthorizerFromConfig(&cfg.Global.Authorization)
+	if err != nil {
+		return nil, err
+	}
+	claimMapper, err := authorization.GetClaimMapperFromConfig(&cfg.Global.Authorization, opts.Logger)
+	if err != nil {
+		return nil, err
+	}
+	inner, err := temporal.NewServer(
+		temporal.WithConfig(cfg),
+		temporal.ForServices(temporal.DefaultServices),
+		temporal.WithLogger(opts.Logger),
+		temporal.WithAuthorizer(authorizer),
+		temporal.WithClaimMapper(func(*config.Config) authorization.ClaimMapper { return claimMapper }),
+		temporal.WithDynamicConfigClient(dynamicconfig.StaticClient{
+			// New search attributes must be usable at once, not after a cache refresh.
+			dynamicconfig.ForceSearchAttributesCacheRefreshOnRead.Key(): []dynamicconfig.ConstrainedValue{{Value: true}},
+		}),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("temporal server: %w", err)
+	}
+	if err := inner.Start(); err != nil {
+		return nil, fmt.Errorf("temporal server start: %w", err)
+	}
+	return &Server{inner: inner, hostPort: net.JoinHostPort(host, strconv.Itoa(port)), ns: opts.Namespace}, nil
+}
+
+// HostPort is the frontend address for client.Dial.
+func (s *Server) HostPort() string { return s.hostPort }
+
+// Namespace is the registered namespace.
+func (s *Server) Namespace() string { return s.ns }
+
+// Dial connects a client, retrying while the frontend comes up.
+func (s *Server) Dial(ctx context.Context, opts client.Options) (client.Client, error) {
+	opts.HostPort = s.hostPort
+	if opts.Namespace == "" {
+		opts.Namespace = s.ns
+	}
+	var lastErr error
+	for {
+		c, err := client.DialContext(ctx, opts)
+		if err == nil {
+			return c, nil
+		}
+		lastErr = err
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("kobler til innebygd Temporal: %w", lastErr)
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// Stop shuts the server down.
+func (s *Server) Stop() error { return s.inner.Stop() }
+
+// serviceOffsets place each service's gRPC port after the frontend's, as in Temporal's own
+// default configuration (7233, 7234, 7235, 7239), with membership ports 300 below.
+var serviceOffsets = []struct {
+	name   string
+	offset int
+}{{"frontend", 0}, {"history", 1}, {"matching", 2}, {"worker", 6}}
+
+const membershipOffset = -300
+
+// serverConfig lays out the services. With persistent state the ports follow from the
+// frontend port: the SQLite file remembers the cluster's members, and a restarted server
+// only joins its own ring again if it comes back on the same addresses. In memory every
+// port is simply free.
+func serverConfig(sqlCfg *config.SQL, frontendPort int, fixedPorts bool) (*config.Config, error) {
+	services := map[string]config.Service{}
+	for _, svc := range serviceOffsets {
+		grpcPort, membership := frontendPort+svc.offset, frontendPort+svc.offset+membershipOffset
+		if !fixedPorts {
+			var err error
+			if svc.offset != 0 {
+				if grpcPort, err = freePort(); err != nil {
+					return nil, err
+				}
+			}
+			if membership, err = freePort(); err != nil {
+				return nil, err
+			}
+		}
+		services[svc.name] = config.Service{RPC: config.RPC{GRPCPort: grpcPort, MembershipPort: membership, BindOnIP: host}}
+	}
+	pprof, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	frontend := net.JoinHostPort(host, strconv.Itoa(frontendPort))
+	return &config.Config{
+		Global: config.Global{
+			Membership: config.Membership{MaxJoinDuration: 30 * time.Second, BroadcastAddress: host},
+			PProf:      config.PProf{Port: pprof},
+		},
+		Persistence: config.Persistence{
+			DefaultStore:     sqliteplugin.PluginName,
+			VisibilityStore:  sqliteplugin.PluginName,
+			NumHistoryShards: 1,
+			DataStores:       map[string]config.DataStore{sqliteplugin.PluginName: {SQL: sqlCfg}},
+		},
+		ClusterMetadata: &cluster.Config{
+			FailoverVersionIncrement: 10,
+			MasterClusterName:        "active",
+			CurrentClusterName:       "active",
+			ClusterInformation: map[string]cluster.ClusterInformation{
+				"active": {Enabled: true, InitialFailoverVersion: 1, RPCAddress: frontend},
+			},
+		},
+		DCRedirectionPolicy: config.DCRedirectionPolicy{Policy: "noop"},
+		Services:            services,
+		Archival: config.Archival{
+			History:    config.HistoryArchival{State: "disabled"},
+			Visibility: config.VisibilityArchival{State: "disabled"},
+		},
+		NamespaceDefaults: config.NamespaceDefaults{Archival: config.ArchivalNamespaceDefaults{
+			History:    config.HistoryArchivalNamespaceDefaults{State: "disabled"},
+			Visibility: config.VisibilityArchivalNamespaceDefaults{State: "disabled"},
+		}},
+		// The server's internal workers dial the frontend like any client.
+		PublicClient: config.PublicClient{HostPort: frontend},
+	}, nil
+}
+
+// FreePort finds a port the embedded server can bind a moment later. It stays below the
+// kernel's ephemeral range (32768 and up on Linux), where every outgoing connection (pgx,
+// gRPC) takes its local port: a port found with ":0" can be taken by one of those before
+// the server binds it, and Temporal's services then fail (the history service panics).
+func FreePort() (int, error) {
+	const low, high = 20000, 32000
+	for try := 0; try < 200; try++ {
+		port := low + rand.IntN(high-low)
+		l, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
+		if err != nil {
+			continue
+		}
+		l.Close()
+		return port, nil
+	}
+	return 0, errors.New("finner ingen ledig port mellom 20000 og 32000")
+}
+
+func freePort() (int, error) { return FreePort() }

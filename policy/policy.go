@@ -1,0 +1,74 @@
+// Package policy holds the deadline policy a case runs under. The numbers are a
+// municipality's local choice (DOMAIN.md, "Suggested default policy"); no statute sets them.
+// A running case keeps the policy it started with: the workflow receives a copy in its input.
+package policy
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/samarbeid/samarbeid/calendar"
+)
+
+// Deadlines for one collaboration-duty case, in Norwegian working days.
+type Deadlines struct {
+	Version string
+	// Step 1, clarify whether other providers give services: counted from opening the case.
+	ClarifyWorkingDays int
+	// Step 2, assess the need to collaborate: counted from step 1's answer.
+	AssessWorkingDays int
+	// Step 3, establish contact (consent recorded and request sent): counted from step 2.
+	// DOMAIN.md suggests no figure for this; 5 keeps the case moving at the same pace.
+	ContactWorkingDays int
+	// A contacted service answers within this, counted from the request.
+	AnswerWorkingDays int
+	// A reminder goes out when this share of a period has passed.
+	ReminderPercent int
+	// After the first escalation the KE is told again this often until the step is done.
+	ReescalateWorkingDays int
+}
+
+// Default is the suggested default policy of DOMAIN.md.
+func Default() Deadlines {
+	return Deadlines{
+		Version:               "standard-2026-1",
+		ClarifyWorkingDays:    5,
+		AssessWorkingDays:     5,
+		ContactWorkingDays:    5,
+		AnswerWorkingDays:     5,
+		ReminderPercent:       60,
+		ReescalateWorkingDays: 5,
+	}
+}
+
+// Validate refuses a policy that would let a case stall or remind after its deadline.
+func (d Deadlines) Validate() error {
+	for name, v := range map[string]int{
+		"avklaring": d.ClarifyWorkingDays, "vurdering": d.AssessWorkingDays,
+		"kontakt": d.ContactWorkingDays, "svar": d.AnswerWorkingDays, "ny eskalering": d.ReescalateWorkingDays,
+	} {
+		if v < 1 {
+			return fmt.Errorf("fristpolicy %q: fristen for %s må være minst 1 virkedag (er %d)", d.Version, name, v)
+		}
+	}
+	if d.ReminderPercent < 1 || d.ReminderPercent > 99 {
+		return fmt.Errorf("fristpolicy %q: påminnelse må komme mellom 1 og 99 %% av fristen (er %d)", d.Version, d.ReminderPercent)
+	}
+	if d.Version == "" {
+		return fmt.Errorf("fristpolicy mangler versjon")
+	}
+	return nil
+}
+
+// Period is one deadline: when it started, when to remind and when it falls due.
+type Period struct {
+	Start, Remind, Due time.Time
+}
+
+// NewPeriod counts workingDays from start and places the reminder at ReminderPercent of the
+// wall-clock span, so a 5-day period started on a Monday reminds on Thursday.
+func (d Deadlines) NewPeriod(start time.Time, workingDays int) Period {
+	due := calendar.AddWorkingDays(start, workingDays)
+	remind := start.Add(due.Sub(start) * time.Duration(d.ReminderPercent) / 100)
+	return Period{Start: start, Remind: remind, Due: due}
+}

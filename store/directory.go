@@ -1,0 +1,142 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Service is one provider in the directory.
+type Service struct {
+	ID, Name, Sector, Law, Section, SlackChannel string
+	Coordinating                                 bool // the koordinerende enhet (hol § 7-3)
+}
+
+// Staff is a person who answers for one or more services.
+type Staff struct {
+	SlackUserID, Name string
+	ServiceIDs        []string // sorted
+}
+
+const serviceColumns = `id, name, sector, law, section, slack_channel, coordinating`
+
+func scanService(row pgx.Row) (Service, error) {
+	var s Service
+	err := row.Scan(&s.ID, &s.Name, &s.Sector, &s.Law, &s.Section, &s.SlackChannel, &s.Coordinating)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return s, ErrNotFound
+	}
+	return s, err
+}
+
+// Services lists the directory by sector and name.
+func (s *Store) Services(ctx context.Context) ([]Service, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+serviceColumns+` FROM services ORDER BY sector, name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Service
+	for rows.Next() {
+		svc, err := scanService(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, svc)
+	}
+	return out, rows.Err()
+}
+
+// Service finds one service by ID.
+func (s *Store) Service(ctx context.Context, id string) (Service, error) {
+	return scanService(s.pool.QueryRow(ctx, `SELECT `+serviceColumns+` FROM services WHERE id = $1`, id))
+}
+
+// CoordinatingUnit finds the KE.
+func (s *Store) CoordinatingUnit(ctx context.Context) (Service, error) {
+	return scanService(s.pool.QueryRow(ctx, `SELECT `+serviceColumns+` FROM services WHERE coordinating`))
+}
+
+// UpsertService adds or changes a service.
+func (s *Store) UpsertService(ctx context.Context, svc Service) error {
+	_, err := s.pool.Exec(ctx, `
+		INSERT INTO services (`+serviceColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (id) DO UPDATE SET name = $2, sector = $3, law = $4, section = $5, slack_channel = $6, coordinating = $7`,
+		svc.ID, svc.Name, svc.Sector, svc.Law, svc.Section, svc.SlackChannel, svc.Coordinating)
+	return err
+}
+
+// StaffBySlackUser finds a staff member and their services.
+func (s *Store) StaffBySlackUser(ctx context.Context, slackUserID string) (Staff, error) {
+	list, err := s.staff(ctx, `WHERE st.slack_user_id = $1`, slackUserID)
+	if err != nil {
+		return Staff{}, err
+	}
+	if len(list) == 0 {
+		return Staff{}, ErrNotFound
+	}
+	return list[0], nil
+}
+
+// StaffList lists every staff member by name.
+func (s *Store) StaffList(ctx context.Context) ([]Staff, error) {
+	return s.staff(ctx, ``)
+}
+
+func (s *Store) staff(ctx context.Context, where string, args ...any) ([]Staff, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT st.slack_user_id, st.name, coalesce(array_agg(ss.service_id ORDER BY ss.service_id) FILTER (WHERE ss.service_id IS NOT NULL), '{}')
+		FROM staff st LEFT JOIN staff_services ss USING (slack_user_id) `+where+`
+		GROUP BY st.slack_user_id, st.name ORDER BY st.name`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Staff
+	for rows.Next() {
+		var st Staff
+		if err := rows.Scan(&st.SlackUserID, &st.Name, &st.ServiceIDs); err != nil {
+			return nil, err
+		}
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}
+
+// UpsertStaff adds or changes a staff member and replaces their list of services.
+func (s *Store) UpsertStaff(ctx context.Context, st Staff) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO staff (slack_user_id, name) VALUES ($1, $2)
+			ON CONFLICT (slack_user_id) DO UPDATE SET name = $2`, st.SlackUserID, st.Name); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM staff_services WHERE slack_user_id = $1`, st.SlackUserID); err != nil {
+			return err
+		}
+		ids := append([]string(nil), st.ServiceIDs...)
+		sort.Strings(ids)
+		for _, id := range ids {
+			if _, err := tx.Exec(ctx, `INSERT INTO staff_services (slack_user_id, service_id) VALUES ($1, $2)`, st.SlackUserID, id); err != nil {
+				return fmt.Errorf("tjenesten %q for %s: %w", id, st.SlackUserID, err)
+			}
+		}
+		return nil
+	})
+}
+
+// NextCaseRef hands out the next pseudonymous case reference of the year, e.g. SAK-2026-0042.
+// The counter row is updated in one statement, so concurrent callers never share a number.
+func (s *Store) NextCaseRef(ctx context.Context, year int) (string, error) {
+	var n int
+	err := s.pool.QueryRow(ctx, `
+		INSERT INTO case_ref_counters (year, last) VALUES ($1, 1)
+		ON CONFLICT (year) DO UPDATE SET last = case_ref_counters.last + 1
+		RETURNING last`, year).Scan(&n)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("SAK-%d-%04d", year, n), nil
+}

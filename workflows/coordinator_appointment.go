@@ -1,0 +1,709 @@
+package workflows
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/samarbeid/samarbeid/activities"
+	"github.com/samarbeid/samarbeid/calendar"
+	"github.com/samarbeid/samarbeid/privacy"
+)
+
+// CoordinatorWorkflowID is the business key of one coordinator request, so recording the
+// same request twice finds the running one.
+func CoordinatorWorkflowID(caseRef, kind string) string {
+	return "koordinator/" + caseRef + "/" + kind
+}
+
+// Deadline keys and steps of a coordinator case.
+const (
+	dlDecision    = "vedtak"
+	dlProvisional = "foreløpig-svar"
+	dlReassess    = "klagevurdering"
+	dlName        = "oppnevning"      // key "oppnevning:<round>"
+	dlRename      = "ny-oppnevning"   // step of a naming deadline after a vacancy
+	dlAnswer      = "svar-oppnevning" // key "svar-oppnevning:<round>"
+)
+
+// CoordinatorAppointment carries one request for a coordinator (hol § 7-2), a child
+// coordinator (hol § 7-2 a) or a coordinator in specialist care (sphl § 2-5 a): the KE
+// assesses each statutory condition and decides, a provisional answer is forced at one month
+// (fvl § 11 a), a refusal can be appealed within four weeks (pbrl § 7-2), and after a grant
+// the KE names a coordinator who accepts or declines. The workflow stays open while a
+// coordinator serves, as the record of who coordinates, until the KE ends it.
+func CoordinatorAppointment(ctx workflow.Context, in CoordinatorInput) (CoordinatorStatus, error) {
+	if err := in.Validate(); err != nil {
+		return CoordinatorStatus{}, temporal.NewNonRetryableApplicationError(err.Error(), "UgyldigForespørsel", err)
+	}
+	c := &coordCase{in: in, kind: CoordinatorKinds[in.Kind],
+		effectQueue: newEffectQueue(workflow.GetInfo(ctx), in.CaseRef, in.Subject, CoordinatorKinds[in.Kind].Citation)}
+	c.open(workflow.Now(ctx)) // before the handlers, as in CollaborationDuty
+	if err := c.register(ctx); err != nil {
+		return CoordinatorStatus{}, err
+	}
+
+	err := runCase(ctx, c, nil)
+	return c.st, err
+}
+
+// Validate refuses a request the workflow cannot carry; the text is shown to staff.
+func (in CoordinatorInput) Validate() error {
+	kind, ok := CoordinatorKinds[in.Kind]
+	switch {
+	case strings.TrimSpace(in.CaseRef) == "":
+		return fmt.Errorf("koordinatorforespørselen mangler saksreferanse")
+	case !ok:
+		return fmt.Errorf("ukjent koordinatortype %q: velg koordinator, barnekoordinator eller spesialist", in.Kind)
+	case in.Subject != "barn" && in.Subject != "voksen":
+		return fmt.Errorf("personen må være «barn» eller «voksen» (er %q)", in.Subject)
+	case kind.Kind == KindChildCoordinator && in.Subject != "barn":
+		return fmt.Errorf("barnekoordinator (hol § 7-2 a) gjelder bare barn under 18 år")
+	case in.Origin != OriginRequest && in.Origin != OriginReport && in.Origin != OriginCollaboration:
+		return fmt.Errorf("ukjent opphav %q: velg forespørsel, melding eller samarbeidssak", in.Origin)
+	case in.Origin == OriginCollaboration && strings.TrimSpace(in.OriginWorkflowID) == "":
+		return fmt.Errorf("forespørsel fra en samarbeidssak må oppgi samarbeidssakens workflow-ID")
+	case strings.TrimSpace(in.CoordinatingUnitID) == "":
+		return fmt.Errorf("koordinerende enhet mangler")
+	case strings.TrimSpace(in.RequestedBy.SlackUserID) == "":
+		return fmt.Errorf("det mangler hvem som registrerte forespørselen")
+	case strings.TrimSpace(in.PolicyVersion) == "":
+		return fmt.Errorf("fristpolicy mangler versjon")
+	}
+	d := in.Deadlines
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"vedtak", d.DecisionWorkingDays}, {"svar på oppnevning", d.AcceptWorkingDays}, {"ny eskalering", d.ReescalateWorkingDays}} {
+		if f.v < 1 {
+			return fmt.Errorf("fristpolicy %q: fristen for %s må være minst 1 virkedag (er %d)", in.PolicyVersion, f.name, f.v)
+		}
+	}
+	if d.ReminderPercent < 1 || d.ReminderPercent > 99 {
+		return fmt.Errorf("fristpolicy %q: påminnelse må komme mellom 1 og 99 %% av fristen (er %d)", in.PolicyVersion, d.ReminderPercent)
+	}
+	return nil
+}
+
+// coordCase is the workflow's state. As in dutyCase, update handlers only change it and
+// queue effects; the main loop runs the activities.
+type coordCase struct {
+	in   CoordinatorInput
+	kind CoordinatorKind
+	effectQueue
+	st     CoordinatorStatus
+	lastSA coordSearchAttributes
+	saSet  bool
+	round  int // naming rounds, for deadline keys
+}
+
+type coordSearchAttributes struct {
+	step               Step
+	deadline           time.Time
+	overdue            bool
+	withoutCoordinator bool
+}
+
+func (c *coordCase) register(ctx workflow.Context) error {
+	return registerHandlers(ctx, func() (CoordinatorStatus, error) { return c.st, nil }, []updateHandler{
+		{UpdateCoordinatorAssess, c.assess, c.validateAssess},
+		{UpdateCoordinatorProvisional, c.provisional, c.validateProvisional},
+		{UpdateCoordinatorAppeal, c.appeal, c.validateAppeal},
+		{UpdateCoordinatorName, c.name, c.validateName},
+		{UpdateCoordinatorAnswer, c.answer, c.validateAnswer},
+		{UpdateCoordinatorLeaves, c.leave, c.validateLeave},
+		{UpdateCoordinatorEnd, c.end, c.validateEnd},
+	})
+}
+
+func (c *coordCase) closed() bool { return c.st.Step == CoordStepDone }
+
+func (c *coordCase) open(now time.Time) {
+	checklist := make([]ChecklistItem, len(c.kind.Conditions))
+	for i, cond := range c.kind.Conditions {
+		checklist[i] = ChecklistItem{ID: cond.ID, Text: cond.Text}
+	}
+	c.st = CoordinatorStatus{
+		CaseRef: c.in.CaseRef, Subject: c.in.Subject, Kind: c.kind.Kind, Title: c.kind.Title,
+		Citation: c.kind.Citation, RightCitation: c.kind.RightCitation, Origin: c.in.Origin,
+		OriginWorkflowID: c.in.OriginWorkflowID, RequestedBy: c.in.RequestedBy.SlackUserID,
+		CoordinatingUnitID: c.in.CoordinatingUnitID, PolicyVersion: c.in.PolicyVersion, Policy: c.in.Deadlines,
+		OpenedAt: now, Step: CoordStepAssess, Waiting: "venter på vedtak", Checklist: checklist,
+		ProvisionalDue: ProvisionalAnswerDue(now),
+	}
+	decision := c.startDeadline(dlDecision, dlDecision, c.in.CoordinatingUnitID, "", now, c.in.Deadlines.DecisionWorkingDays)
+	// The provisional answer has no reminder of its own: the decision deadline reminds and
+	// escalates long before the month is out.
+	due := c.st.ProvisionalDue
+	c.st.Deadlines = append(c.st.Deadlines, Deadline{Key: dlProvisional, Step: dlProvisional, Responsible: c.in.CoordinatingUnitID,
+		Start: now, Remind: due, Due: due, NextEscalation: due})
+	c.refreshSummary()
+	c.audit("forespørsel", c.in.RequestedBy, c.in.CoordinatingUnitID, "koordinator_forespurt",
+		fmt.Sprintf("Forespørsel om %s i sak %s (%s, %s) mottatt; vedtaksfrist %s, foreløpig svar senest %s.",
+			c.kind.Title, c.in.CaseRef, c.in.Subject, c.in.Origin, calendar.FormatDate(decision), calendar.FormatDate(due)),
+		map[string]any{"type": c.kind.Kind, "opphav": c.in.Origin, "opphav_workflow": c.in.OriginWorkflowID,
+			"fristpolicy": c.in.PolicyVersion, "vedtaksfrist": decision, "foreløpig_svar_frist": due}, now)
+	c.notify(activities.Notice{Kind: NoticeCoordinatorRequest, ToCoordinatingUnit: true, Step: string(CoordStepAssess),
+		About: c.kind.Kind, Deadline: decision}, string(CoordStepAssess), "")
+}
+
+// --- the KE's assessment and decision ---
+
+func (c *coordCase) validateAssess(a CoordinatorAssessment) error {
+	if err := c.keOnly(a.Actor); err != nil {
+		return err
+	}
+	switch c.st.Step {
+	case CoordStepAssess, CoordStepProvisional, CoordStepAppeal:
+	case CoordStepAppealOpen:
+		return refuse("", "Forespørselen er avslått %s. Den kan bare vurderes på nytt etter en klage.", calendar.FormatDate(c.lastDecision().At))
+	default:
+		return refuse("", "Forespørselen om %s i sak %s er allerede avgjort.", c.kind.Title, c.in.CaseRef)
+	}
+	answers := map[string]ConditionAnswer{}
+	for _, ans := range a.Conditions {
+		if c.condition(ans.ID) == nil {
+			return refuse("vilkår", "Ukjent vilkår %q for %s.", ans.ID, c.kind.Title)
+		}
+		if _, dup := answers[ans.ID]; dup {
+			return refuse("vilkår", "Vilkåret «%s» er besvart to ganger.", c.condition(ans.ID).Text)
+		}
+		answers[ans.ID] = ans
+	}
+	for _, cond := range c.kind.Conditions {
+		if _, ok := answers[cond.ID]; !ok {
+			return refuse("vilkår", "Vilkåret «%s» er ikke vurdert. Alle vilkårene i %s må vurderes konkret.", cond.Text, c.kind.Citation)
+		}
+	}
+	if strings.TrimSpace(a.Reasons) == "" {
+		return refuse("begrunnelse", "Skriv en begrunnelse for vedtaket.")
+	}
+	if a.Granted {
+		for _, cond := range c.kind.Conditions {
+			if !answers[cond.ID].Met {
+				return refuse("vilkår", "Kan ikke innvilge %s: vilkåret «%s» er ikke oppfylt (%s).", c.kind.Title, cond.Text, c.kind.Citation)
+			}
+		}
+	}
+	fields := []string{"begrunnelse", a.Reasons}
+	for _, ans := range a.Conditions {
+		fields = append(fields, "vilkår:"+ans.ID, ans.Note)
+	}
+	return checkFields(fields...)
+}
+
+func (c *coordCase) assess(ctx workflow.Context, a CoordinatorAssessment) (CoordinatorStatus, error) {
+	now := workflow.Now(ctx)
+	reassessment := c.st.Step == CoordStepAppeal
+	// Keep the answers in the statute's order, whatever order the form sent them in.
+	ordered := make([]ConditionAnswer, 0, len(c.kind.Conditions))
+	for i := range c.st.Checklist {
+		item := &c.st.Checklist[i]
+		for _, ans := range a.Conditions {
+			if ans.ID == item.ID {
+				item.Answered, item.Met, item.Note = true, ans.Met, ans.Note
+				ordered = append(ordered, ans)
+			}
+		}
+	}
+	c.st.Decisions = append(c.st.Decisions, CoordinatorDecision{Granted: a.Granted, Reasons: a.Reasons, Answers: ordered,
+		By: a.Actor.SlackUserID, At: now, Reassessment: reassessment})
+	for _, key := range []string{dlDecision, dlProvisional, dlReassess} {
+		c.finishDeadline(key)
+	}
+	met := map[string]bool{}
+	for _, ans := range ordered {
+		met[ans.ID] = ans.Met
+	}
+	detail := map[string]any{"innvilget": a.Granted, "vilkår": met, "begrunnelse": a.Reasons,
+		"rettighet": c.kind.RightCitation, "klagebehandling": reassessment}
+	key := c.updateKey(ctx)
+	prompt := string(CoordStepAssess)
+	if reassessment {
+		prompt = string(CoordStepAppeal)
+	}
+	switch {
+	case a.Granted:
+		summary := fmt.Sprintf("Koordinerende enhet innvilget %s i sak %s.", c.kind.Title, c.in.CaseRef)
+		if reassessment {
+			summary = fmt.Sprintf("Klagen ble tatt til følge: koordinerende enhet innvilget %s i sak %s.", c.kind.Title, c.in.CaseRef)
+		}
+		c.audit(key, a.Actor, c.in.CoordinatingUnitID, "koordinator_innvilget", summary, detail, now)
+		c.markAnswered(prompt, a.Actor, "innvilget")
+		c.notify(activities.Notice{Kind: NoticeCoordinatorDecision, ToCoordinatingUnit: true, Step: prompt,
+			About: c.kind.Kind, Answer: "innvilget", By: a.Actor.SlackUserID}, "", "")
+		c.st.AppealDeadline, c.st.AppealRight = time.Time{}, ""
+		c.enterAppointment(now)
+	case reassessment:
+		c.audit(key, a.Actor, c.in.CoordinatingUnitID, "avslag_opprettholdt",
+			fmt.Sprintf("Koordinerende enhet vurderte klagen og opprettholdt avslaget på %s i sak %s.", c.kind.Title, c.in.CaseRef), detail, now)
+		c.audit("klage-oversendt", a.Actor, c.in.CoordinatingUnitID, "klage_oversendt_statsforvalteren",
+			fmt.Sprintf("Klagen på avslaget om %s i sak %s er oversendt Statsforvalteren.", c.kind.Title, c.in.CaseRef),
+			map[string]any{"klage_mottatt": c.st.Appeal.At}, now, AppealCitation)
+		c.markAnswered(prompt, a.Actor, "avslag_opprettholdt")
+		c.notify(activities.Notice{Kind: NoticeCoordinatorDecision, ToCoordinatingUnit: true, Step: prompt,
+			About: c.kind.Kind, Answer: OutcomeAppealForwarded, By: a.Actor.SlackUserID}, "", "")
+		c.close(now, OutcomeAppealForwarded, "Saken er avsluttet hos koordinerende enhet: klagen er oversendt Statsforvalteren.")
+	default:
+		c.st.AppealRight = AppealRightText
+		c.st.AppealDeadline = now.AddDate(0, 0, AppealDays)
+		c.st.Step, c.st.Waiting = CoordStepAppealOpen, "venter på eventuell klage"
+		detail["klagefrist"] = c.st.AppealDeadline
+		c.audit(key, a.Actor, c.in.CoordinatingUnitID, "koordinator_avslått",
+			fmt.Sprintf("Koordinerende enhet avslo %s i sak %s; klagefrist %s.", c.kind.Title, c.in.CaseRef, calendar.FormatDate(c.st.AppealDeadline)),
+			detail, now)
+		c.markAnswered(prompt, a.Actor, "avslått")
+		c.notify(activities.Notice{Kind: NoticeCoordinatorDecision, ToCoordinatingUnit: true, Step: prompt,
+			About: c.kind.Kind, Answer: "avslått", By: a.Actor.SlackUserID, Deadline: c.st.AppealDeadline}, "", "")
+		c.refreshSummary()
+	}
+	return c.st, nil
+}
+
+// --- the provisional answer, fvl § 11 a ---
+
+func (c *coordCase) validateProvisional(ctx workflow.Context, p ProvisionalAnswer) error {
+	if err := c.keOnly(p.Actor); err != nil {
+		return err
+	}
+	if c.st.Step != CoordStepAssess && c.st.Step != CoordStepProvisional {
+		return refuse("", "Forespørselen om %s i sak %s er allerede avgjort; foreløpig svar er ikke aktuelt.", c.kind.Title, c.in.CaseRef)
+	}
+	if !c.st.ProvisionalSentAt.IsZero() {
+		return refuse("", "Foreløpig svar er allerede registrert av <@%s> %s.", c.st.ProvisionalBy, calendar.FormatDate(c.st.ProvisionalSentAt))
+	}
+	if strings.TrimSpace(p.Reason) == "" {
+		return refuse("begrunnelse", "Skriv hvorfor forespørselen ikke kan avgjøres innen en måned (fvl § 11 a).")
+	}
+	if p.ExpectedBy.IsZero() || !p.ExpectedBy.After(workflow.Now(ctx)) {
+		return refuse("forventet", "Oppgi en fremtidig dato for når svar kan ventes (fvl § 11 a).")
+	}
+	return checkFields("begrunnelse", p.Reason)
+}
+
+func (c *coordCase) provisional(ctx workflow.Context, p ProvisionalAnswer) (CoordinatorStatus, error) {
+	now := workflow.Now(ctx)
+	c.st.ProvisionalSentAt, c.st.ProvisionalExpectedBy, c.st.ProvisionalReason, c.st.ProvisionalBy = now, p.ExpectedBy, p.Reason, p.Actor.SlackUserID
+	c.finishDeadline(dlProvisional)
+	if c.st.Step == CoordStepProvisional {
+		c.st.Step = CoordStepAssess
+	}
+	c.audit(c.updateKey(ctx), p.Actor, c.in.CoordinatingUnitID, "foreløpig_svar_sendt",
+		fmt.Sprintf("Foreløpig svar er sendt i sak %s; svar kan ventes innen %s.", c.in.CaseRef, calendar.FormatDate(p.ExpectedBy)),
+		map[string]any{"forventet_svar": p.ExpectedBy, "begrunnelse": p.Reason}, now, ProvisionalAnswerCitation)
+	c.notify(activities.Notice{Kind: NoticeCoordinatorProvisional, ToCoordinatingUnit: true, Step: dlProvisional,
+		Deadline: p.ExpectedBy, By: p.Actor.SlackUserID}, "", "")
+	return c.st, nil
+}
+
+// --- appeal, pbrl § 7-2 ---
+
+func (c *coordCase) validateAppeal(ctx workflow.Context, a CoordinatorAppeal) error {
+	return c.checkAppeal(workflow.Now(ctx), a)
+}
+
+// checkAppeal is validateAppeal at the moment now. The workflow ends when the window closes,
+// so a late appeal normally finds it closed; this refuses one that arrives first.
+func (c *coordCase) checkAppeal(now time.Time, a CoordinatorAppeal) error {
+	if err := c.keOnly(a.Actor); err != nil {
+		return err
+	}
+	if c.st.Step != CoordStepAppealOpen {
+		if c.st.Appeal != nil {
+			return refuse("", "Klagen er allerede registrert av <@%s> %s.", c.st.Appeal.By, calendar.FormatDate(c.st.Appeal.At))
+		}
+		return refuse("", "Det er ikke noe avslag å klage på i sak %s.", c.in.CaseRef)
+	}
+	if now.After(c.st.AppealDeadline) {
+		return refuse("", "Klagefristen gikk ut %s (fire uker, pbrl § 7-2).", calendar.FormatDate(c.st.AppealDeadline))
+	}
+	if strings.TrimSpace(a.Reason) == "" {
+		return refuse("begrunnelse", "Skriv hva klagen gjelder.")
+	}
+	return checkFields("begrunnelse", a.Reason)
+}
+
+func (c *coordCase) appeal(ctx workflow.Context, a CoordinatorAppeal) (CoordinatorStatus, error) {
+	now := workflow.Now(ctx)
+	c.st.Appeal = &AppealRecord{Reason: a.Reason, By: a.Actor.SlackUserID, At: now}
+	c.st.Step, c.st.Waiting = CoordStepAppeal, "venter på ny vurdering etter klage"
+	due := c.startDeadline(dlReassess, dlReassess, c.in.CoordinatingUnitID, "", now, c.in.Deadlines.DecisionWorkingDays)
+	c.audit(c.updateKey(ctx), a.Actor, c.in.CoordinatingUnitID, "klage_mottatt",
+		fmt.Sprintf("Klage på avslaget om %s i sak %s er mottatt innen fristen; ny vurdering innen %s.", c.kind.Title, c.in.CaseRef, calendar.FormatDate(due)),
+		map[string]any{"begrunnelse": a.Reason, "klagefrist": c.st.AppealDeadline, "vurderingsfrist": due}, now, AppealCitation)
+	c.notify(activities.Notice{Kind: NoticeCoordinatorRequest, ToCoordinatingUnit: true, Step: string(CoordStepAppeal),
+		About: c.kind.Kind, Deadline: due}, string(CoordStepAppeal), "")
+	return c.st, nil
+}
+
+// --- naming a coordinator and their answer ---
+
+func (c *coordCase) validateName(n CoordinatorNomination) error {
+	if err := c.keOnly(n.Actor); err != nil {
+		return err
+	}
+	if c.st.Step == CoordStepActive {
+		return refuse("", "Sak %s har allerede en koordinator (<@%s>). Registrer at koordinatoren slutter før du oppnevner en ny.", c.in.CaseRef, c.st.Coordinator.SlackUserID)
+	}
+	if c.st.Step != CoordStepAppoint {
+		return refuse("", "Det kan bare oppnevnes koordinator etter at %s er innvilget.", c.kind.Title)
+	}
+	switch {
+	case strings.TrimSpace(n.CoordinatorSlackUserID) == "":
+		return refuse("koordinator", "Velg hvem som skal være koordinator.")
+	case strings.TrimSpace(n.CoordinatorName) == "":
+		return refuse("navn", "Oppgi koordinatorens navn.")
+	case strings.TrimSpace(n.ServiceID) == "":
+		return refuse("tjeneste", "Oppgi hvilken tjeneste koordinatoren arbeider i.")
+	case c.kind.HealthPersonnel && !n.HealthPersonnel:
+		return refuse("helsepersonell", "En koordinator i spesialisthelsetjenesten må være helsepersonell (%s).", c.kind.Citation)
+	}
+	return checkFields("navn", n.CoordinatorName)
+}
+
+func (c *coordCase) name(ctx workflow.Context, n CoordinatorNomination) (CoordinatorStatus, error) {
+	now := workflow.Now(ctx)
+	if prev := c.st.Coordinator; prev != nil {
+		if prev.Answer == "" {
+			prev.Answer, prev.AnsweredAt = NominationReplaced, now
+			c.finishDeadline(fmt.Sprintf("%s:%d", dlAnswer, c.round))
+		}
+		c.st.Previous = append(c.st.Previous, *prev)
+	}
+	c.finishDeadline(fmt.Sprintf("%s:%d", dlName, c.round))
+	c.round++
+	c.st.Coordinator = &NamedCoordinator{SlackUserID: n.CoordinatorSlackUserID, Name: n.CoordinatorName, ServiceID: n.ServiceID,
+		HealthPersonnel: n.HealthPersonnel, NamedBy: n.Actor.SlackUserID, NamedAt: now}
+	c.st.Waiting = "venter på svar fra koordinator"
+	key := fmt.Sprintf("%s:%d", dlAnswer, c.round)
+	due := c.startDeadline(key, dlAnswer, n.ServiceID, n.CoordinatorSlackUserID, now, c.in.Deadlines.AcceptWorkingDays)
+	c.audit(c.updateKey(ctx), n.Actor, n.ServiceID, "koordinator_oppnevnt",
+		fmt.Sprintf("Koordinerende enhet oppnevnte %s i %s som %s i sak %s; svarfrist %s.", n.CoordinatorName, n.ServiceID, c.kind.Title, c.in.CaseRef, calendar.FormatDate(due)),
+		map[string]any{"koordinator": n.CoordinatorSlackUserID, "tjeneste": n.ServiceID, "helsepersonell": n.HealthPersonnel, "svarfrist": due}, now)
+	c.notify(activities.Notice{Kind: NoticeCoordinatorNamed, ServiceID: n.ServiceID, Step: dlAnswer, About: n.CoordinatorSlackUserID,
+		Deadline: due, By: n.Actor.SlackUserID}, key, "")
+	return c.st, nil
+}
+
+func (c *coordCase) validateAnswer(a NominationAnswer) error {
+	co := c.st.Coordinator
+	if c.st.Step != CoordStepAppoint || co == nil || co.Answer != "" {
+		return refuse("", "Det er ingen åpen oppnevning å svare på i sak %s.", c.in.CaseRef)
+	}
+	if a.Actor.SlackUserID != co.SlackUserID {
+		return refuse("", "Bare den som er oppnevnt (<@%s>) kan svare på oppnevningen.", co.SlackUserID)
+	}
+	if !a.Accept && strings.TrimSpace(a.Reason) == "" {
+		return refuse("begrunnelse", "Skriv hvorfor du ikke kan være koordinator.")
+	}
+	return checkFields("begrunnelse", a.Reason)
+}
+
+func (c *coordCase) answer(ctx workflow.Context, a NominationAnswer) (CoordinatorStatus, error) {
+	now := workflow.Now(ctx)
+	co := c.st.Coordinator
+	key := fmt.Sprintf("%s:%d", dlAnswer, c.round)
+	d := c.deadline(key)
+	onTime := !now.After(d.Due)
+	c.finishDeadline(key)
+	co.AnswerReason, co.AnsweredAt = a.Reason, now
+	detail := map[string]any{"koordinator": co.SlackUserID, "tjeneste": co.ServiceID, "begrunnelse": a.Reason, "innen_frist": onTime}
+	if a.Accept {
+		co.Answer = NominationAccepted
+		c.st.Step, c.st.Waiting = CoordStepActive, "koordinator oppnevnt"
+		c.st.WithoutCoordinatorSince = time.Time{}
+		c.audit(c.updateKey(ctx), a.Actor, co.ServiceID, "oppnevning_godtatt",
+			fmt.Sprintf("%s godtok oppnevningen som %s i sak %s.", co.Name, c.kind.Title, c.in.CaseRef), detail, now)
+		if c.in.Kind == KindChildCoordinator {
+			// The child coordinator takes over the coordination of the case's collaboration
+			// duties (hol § 3-4 second paragraph).
+			c.queue = append(c.queue, effect{handOver: &activities.HandOver{
+				CaseRef: c.in.CaseRef, CoordinatorWorkflowID: c.info.WorkflowExecution.ID, Kind: c.kind.Kind,
+				Title: c.kind.Title, Citation: c.kind.Citation, SlackUserID: co.SlackUserID, ServiceID: co.ServiceID, At: now,
+			}})
+		}
+	} else {
+		co.Answer = NominationDeclined
+		c.audit(c.updateKey(ctx), a.Actor, co.ServiceID, "oppnevning_avslått",
+			fmt.Sprintf("%s avslo oppnevningen som %s i sak %s.", co.Name, c.kind.Title, c.in.CaseRef), detail, now)
+	}
+	c.markAnswered(key, a.Actor, co.Answer)
+	c.notify(activities.Notice{Kind: NoticeCoordinatorAnswer, ToCoordinatingUnit: true, Step: dlAnswer, About: co.ServiceID,
+		Answer: co.Answer, By: a.Actor.SlackUserID}, "", "")
+	if !a.Accept {
+		c.vacate(now, NominationDeclined)
+	}
+	c.refreshSummary()
+	return c.st, nil
+}
+
+// --- a coordinator leaving, and the end ---
+
+func (c *coordCase) validateLeave(l CoordinatorLeaving) error {
+	if c.st.Step != CoordStepActive {
+		return refuse("", "Sak %s har ingen koordinator som har godtatt oppnevningen.", c.in.CaseRef)
+	}
+	if l.Actor.SlackUserID != c.st.Coordinator.SlackUserID && !l.Actor.MemberOf(c.in.CoordinatingUnitID) {
+		return refuse("", "Bare koordinatoren (<@%s>) eller koordinerende enhet kan registrere at koordinatoren slutter.", c.st.Coordinator.SlackUserID)
+	}
+	if strings.TrimSpace(l.Reason) == "" {
+		return refuse("begrunnelse", "Skriv hvorfor koordinatoren slutter.")
+	}
+	return checkFields("begrunnelse", l.Reason)
+}
+
+func (c *coordCase) leave(ctx workflow.Context, l CoordinatorLeaving) (CoordinatorStatus, error) {
+	now := workflow.Now(ctx)
+	co := c.st.Coordinator
+	co.LeftAt, co.LeftReason = now, l.Reason
+	c.st.WithoutCoordinatorSince = now
+	c.audit(c.updateKey(ctx), l.Actor, co.ServiceID, "koordinator_sluttet",
+		fmt.Sprintf("Koordinatoren i sak %s slutter; saken er uten koordinator til en ny har godtatt oppnevning.", c.in.CaseRef),
+		map[string]any{"koordinator": co.SlackUserID, "tjeneste": co.ServiceID, "begrunnelse": l.Reason}, now)
+	c.vacate(now, "sluttet")
+	return c.st, nil
+}
+
+func (c *coordCase) validateEnd(e CoordinationEnd) error {
+	if err := c.keOnly(e.Actor); err != nil {
+		return err
+	}
+	if c.st.Step == CoordStepDone {
+		return refuse("", "Sak %s er allerede avsluttet.", c.in.CaseRef)
+	}
+	if strings.TrimSpace(e.Reason) == "" {
+		return refuse("begrunnelse", "Skriv hvorfor koordineringen avsluttes (f.eks. at personen trakk seg eller tjenestene er avsluttet).")
+	}
+	return checkFields("begrunnelse", e.Reason)
+}
+
+func (c *coordCase) end(ctx workflow.Context, e CoordinationEnd) (CoordinatorStatus, error) {
+	now := workflow.Now(ctx)
+	outcome := OutcomeCoordinationEnded
+	if len(c.st.Decisions) == 0 {
+		outcome = OutcomeWithdrawnUndecided
+	}
+	if co := c.st.Coordinator; co != nil && co.Answer == "" {
+		co.Answer, co.AnsweredAt = NominationReplaced, now
+	}
+	c.audit(c.updateKey(ctx), e.Actor, c.in.CoordinatingUnitID, "koordinering_avsluttet",
+		fmt.Sprintf("Koordinerende enhet avsluttet koordineringen i sak %s.", c.in.CaseRef),
+		map[string]any{"begrunnelse": e.Reason, "utfall": outcome}, now)
+	c.close(now, outcome, fmt.Sprintf("Saken om %s er avsluttet.", c.kind.Title))
+	return c.st, nil
+}
+
+// --- transitions ---
+
+// enterAppointment starts naming after a grant.
+func (c *coordCase) enterAppointment(now time.Time) {
+	c.st.Step, c.st.Waiting = CoordStepAppoint, "venter på oppnevning"
+	c.startDeadline(fmt.Sprintf("%s:%d", dlName, c.round), dlName, c.in.CoordinatingUnitID, "", now, c.in.Deadlines.AcceptWorkingDays)
+}
+
+// vacate sends the case back to the KE to name someone (after a decline, no answer, or the
+// coordinator leaving): escalated the same moment, and again every ReescalateWorkingDays
+// until someone is named.
+func (c *coordCase) vacate(now time.Time, why string) {
+	c.st.Step, c.st.Waiting = CoordStepAppoint, "venter på ny oppnevning"
+	c.round++
+	key := fmt.Sprintf("%s:%d", dlName, c.round)
+	c.st.Deadlines = append(c.st.Deadlines, Deadline{Key: key, Step: dlRename, Responsible: c.in.CoordinatingUnitID,
+		Start: now, Remind: now, Due: now, Reminded: true, Escalations: 1,
+		NextEscalation: calendar.AddWorkingDays(now, c.in.Deadlines.ReescalateWorkingDays)})
+	c.refreshSummary()
+	reasons := map[string]string{
+		NominationDeclined: "den oppnevnte avslo",
+		NominationLapsed:   "den oppnevnte svarte ikke innen fristen",
+		"sluttet":          "koordinatoren slutter",
+	}
+	c.audit(fmt.Sprintf("eskalering:%s:1", key), Actor{SlackUserID: System}, c.in.CoordinatingUnitID, "ny_oppnevning_eskalert",
+		fmt.Sprintf("Sak %s trenger ny %s (%s); eskalert til koordinerende enhet.", c.in.CaseRef, c.kind.Title, reasons[why]),
+		map[string]any{"årsak": why}, now)
+	c.notify(activities.Notice{Kind: NoticeCoordinatorVacant, ToCoordinatingUnit: true, Step: dlRename, About: c.kind.Kind,
+		Answer: why, Deadline: now, Escalations: 1}, "", "")
+}
+
+func (c *coordCase) close(now time.Time, outcome, summary string) {
+	c.st.Step, c.st.Waiting, c.st.Outcome, c.st.ClosedAt = CoordStepDone, "", outcome, now
+	for i := range c.st.Deadlines {
+		c.st.Deadlines[i].Done = true
+	}
+	c.refreshSummary()
+	c.audit("avsluttet", Actor{SlackUserID: System}, c.in.CoordinatingUnitID, "sak_avsluttet", summary,
+		map[string]any{"utfall": outcome}, now)
+	c.notify(activities.Notice{Kind: activities.NoticeClosed, ToCoordinatingUnit: true, Answer: outcome, About: c.kind.Kind}, "", "")
+}
+
+// --- deadlines (the same mechanism as dutyCase) ---
+
+func (c *coordCase) startDeadline(key, step, responsible, about string, now time.Time, workingDays int) time.Time {
+	due := calendar.AddWorkingDays(now, workingDays)
+	remind := now.Add(due.Sub(now) * time.Duration(c.in.Deadlines.ReminderPercent) / 100)
+	c.st.Deadlines = append(c.st.Deadlines, Deadline{Key: key, Step: step, Responsible: responsible, About: about,
+		Start: now, Remind: remind, Due: due, NextEscalation: due})
+	c.refreshSummary()
+	return due
+}
+
+func (c *coordCase) deadline(key string) *Deadline { return c.st.Deadlines.find(key) }
+
+func (c *coordCase) finishDeadline(key string) {
+	c.deadline(key).Done = true
+	c.refreshSummary()
+}
+
+func (c *coordCase) refreshSummary() {
+	c.st.NextDeadline, c.st.Overdue = c.st.Deadlines.summary()
+	if c.st.Step == CoordStepAppealOpen && (c.st.NextDeadline.IsZero() || c.st.AppealDeadline.Before(c.st.NextDeadline)) {
+		c.st.NextDeadline = c.st.AppealDeadline
+	}
+}
+
+// nextAlarm adds the end of the appeal window, which closes a refusal not appealed.
+func (c *coordCase) nextAlarm() time.Time {
+	next := c.st.Deadlines.nextAlarm()
+	if c.st.Step == CoordStepAppealOpen && (next.IsZero() || c.st.AppealDeadline.Before(next)) {
+		next = c.st.AppealDeadline
+	}
+	return next
+}
+
+// fireAlarms sends what is due: reminders before a deadline, escalation to the KE at it and
+// every ReescalateWorkingDays after; the forced provisional answer at one month; a named
+// coordinator's silence sends the case back to the KE; a refusal not appealed in time ends it.
+func (c *coordCase) fireAlarms(now time.Time) {
+	if c.st.Step == CoordStepAppealOpen && !now.Before(c.st.AppealDeadline) {
+		c.audit("avslag-endelig", Actor{SlackUserID: System}, c.in.CoordinatingUnitID, "avslag_endelig",
+			fmt.Sprintf("Klagefristen gikk ut %s uten klage; avslaget på %s i sak %s er endelig.", calendar.FormatDate(c.st.AppealDeadline), c.kind.Title, c.in.CaseRef),
+			map[string]any{"klagefrist": c.st.AppealDeadline}, now, AppealCitation)
+		c.close(now, OutcomeRefusalFinal, fmt.Sprintf("Saken er avsluttet: avslaget på %s ble ikke påklaget innen fristen.", c.kind.Title))
+		return
+	}
+	for i := range c.st.Deadlines {
+		d := &c.st.Deadlines[i]
+		if d.Done {
+			continue
+		}
+		if !d.Reminded && !now.Before(d.Remind) {
+			d.Reminded = true
+			if now.Before(d.Due) {
+				n := activities.Notice{Kind: activities.NoticeReminder, Step: d.Step, About: d.About, Deadline: d.Due}
+				if d.Responsible == c.in.CoordinatingUnitID {
+					n.ToCoordinatingUnit = true
+				} else {
+					n.ServiceID = d.Responsible
+				}
+				c.audit(fmt.Sprintf("påminnelse:%s", d.Key), Actor{SlackUserID: System}, d.Responsible, "påminnelse_sendt",
+					fmt.Sprintf("Påminnelse til %s: %s har frist %s.", d.Responsible, d.Step, calendar.FormatDate(d.Due)),
+					map[string]any{"frist": d.Due}, now)
+				c.notify(n, "", "")
+			}
+		}
+		if !d.Reminded || now.Before(d.NextEscalation) {
+			continue
+		}
+		if d.Step == dlAnswer {
+			// No answer in time: the nomination lapses and the KE must name someone.
+			d.Done, d.Escalations = true, 1
+			if co := c.st.Coordinator; co != nil && co.Answer == "" {
+				co.Answer, co.AnsweredAt = NominationLapsed, now
+			}
+			c.audit(fmt.Sprintf("eskalering:%s:1", d.Key), Actor{SlackUserID: System}, d.Responsible, "oppnevning_utløpt",
+				fmt.Sprintf("Den oppnevnte koordinatoren i sak %s svarte ikke innen %s.", c.in.CaseRef, calendar.FormatDate(d.Due)),
+				map[string]any{"frist": d.Due, "koordinator": d.About}, now, "lokal fristpolicy "+c.in.PolicyVersion+"; "+c.kind.Citation)
+			c.vacate(now, NominationLapsed)
+			return // vacate appended to the slice d points into
+		}
+		d.Escalations++
+		d.NextEscalation = calendar.AddWorkingDays(d.NextEscalation, c.in.Deadlines.ReescalateWorkingDays)
+		if d.Key == dlProvisional {
+			if c.st.Step == CoordStepAssess {
+				c.st.Step = CoordStepProvisional
+			}
+			c.audit(fmt.Sprintf("eskalering:%s:%d", d.Key, d.Escalations), Actor{SlackUserID: System}, d.Responsible, "foreløpig_svar_påkrevd",
+				fmt.Sprintf("Sak %s er ikke avgjort innen en måned (%s): foreløpig svar må sendes (%d. varsel).", c.in.CaseRef, calendar.FormatDate(d.Due), d.Escalations),
+				map[string]any{"frist": d.Due, "eskaleringer": d.Escalations}, now, ProvisionalAnswerCitation)
+			c.notify(activities.Notice{Kind: NoticeCoordinatorProvisionalDue, ToCoordinatingUnit: true, Step: d.Step,
+				Deadline: d.Due, Escalations: d.Escalations}, "", "")
+		} else {
+			c.audit(fmt.Sprintf("eskalering:%s:%d", d.Key, d.Escalations), Actor{SlackUserID: System}, d.Responsible, "frist_oversittet",
+				fmt.Sprintf("Frist for %s i sak %s gikk ut %s; eskalert til koordinerende enhet (%d. gang).", d.Step, c.in.CaseRef, calendar.FormatDate(d.Due), d.Escalations),
+				map[string]any{"frist": d.Due, "eskaleringer": d.Escalations}, now, "lokal fristpolicy "+c.in.PolicyVersion+"; hol § 7-3")
+			c.notify(activities.Notice{Kind: activities.NoticeEscalation, ToCoordinatingUnit: true, Step: d.Step, About: d.About,
+				Deadline: d.Due, Escalations: d.Escalations}, "", "")
+		}
+		c.refreshSummary()
+	}
+}
+
+// --- effects ---
+
+// markAnswered replaces a prompt's buttons with who answered.
+func (c *coordCase) markAnswered(key string, by Actor, answer string) {
+	c.notify(activities.Notice{Kind: activities.NoticeAnswered, Step: key, By: by.SlackUserID, Answer: answer}, "", key)
+}
+
+func (c *coordCase) publishSearchAttributes(ctx workflow.Context) error {
+	now := coordSearchAttributes{step: c.st.Step, deadline: c.st.NextDeadline, overdue: c.st.Overdue,
+		withoutCoordinator: !c.st.WithoutCoordinatorSince.IsZero()}
+	if c.saSet && now == c.lastSA {
+		return nil
+	}
+	updates := []temporal.SearchAttributeUpdate{
+		AttrCase.ValueSet(c.in.CaseRef), AttrStep.ValueSet(string(now.step)), AttrOverdue.ValueSet(now.overdue),
+		AttrWithoutCoordinator.ValueSet(now.withoutCoordinator),
+	}
+	if now.deadline.IsZero() {
+		updates = append(updates, AttrDeadline.ValueUnset())
+	} else {
+		updates = append(updates, AttrDeadline.ValueSet(now.deadline))
+	}
+	if err := workflow.UpsertTypedSearchAttributes(ctx, updates...); err != nil {
+		return err
+	}
+	c.lastSA, c.saSet = now, true
+	return nil
+}
+
+// --- helpers ---
+
+func (c *coordCase) keOnly(a Actor) error {
+	if !a.MemberOf(c.in.CoordinatingUnitID) {
+		return refuse("", "Bare ansatte i koordinerende enhet (%s) kan gjøre dette i sak %s.", c.in.CoordinatingUnitID, c.in.CaseRef)
+	}
+	return nil
+}
+
+func (c *coordCase) updateKey(ctx workflow.Context) string {
+	return "oppdatering:" + workflow.GetCurrentUpdateInfo(ctx).ID
+}
+
+func (c *coordCase) condition(id string) *Condition {
+	for i := range c.kind.Conditions {
+		if c.kind.Conditions[i].ID == id {
+			return &c.kind.Conditions[i]
+		}
+	}
+	return nil
+}
+
+func (c *coordCase) lastDecision() CoordinatorDecision {
+	if len(c.st.Decisions) == 0 {
+		return CoordinatorDecision{}
+	}
+	return c.st.Decisions[len(c.st.Decisions)-1]
+}
+
+// checkFields runs checkFreeText over (field, text) pairs in order, naming the field at fault.
+func checkFields(pairs ...string) error {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if err := checkFreeText(map[string]string{"begrunnelse": pairs[i+1]}); err != nil {
+			return refuse(pairs[i], privacy.ErrorText)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,292 @@
+package workflows
+
+import (
+	"time"
+
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/samarbeid/samarbeid/activities"
+	"github.com/samarbeid/samarbeid/policy"
+)
+
+// TaskQueue is where samarbeid's workflows and activities run.
+const TaskQueue = "samarbeid"
+
+// Typed search attributes, so the KE can filter running cases in the Temporal UI, e.g.
+// `SamarbeidForfalt = true` or `SamarbeidFrist < "2026-12-01T00:00:00Z"`.
+var (
+	AttrCase     = temporal.NewSearchAttributeKeyKeyword("SamarbeidSak")
+	AttrStep     = temporal.NewSearchAttributeKeyKeyword("SamarbeidSteg")
+	AttrService  = temporal.NewSearchAttributeKeyKeyword("SamarbeidTjeneste")
+	AttrDeadline = temporal.NewSearchAttributeKeyTime("SamarbeidFrist")
+	AttrOverdue  = temporal.NewSearchAttributeKeyBool("SamarbeidForfalt")
+)
+
+// SearchAttributes lists what must be registered in the namespace before workflows start.
+func SearchAttributes() map[string]enums.IndexedValueType {
+	return map[string]enums.IndexedValueType{
+		AttrCase.GetName():     enums.INDEXED_VALUE_TYPE_KEYWORD,
+		AttrStep.GetName():     enums.INDEXED_VALUE_TYPE_KEYWORD,
+		AttrService.GetName():  enums.INDEXED_VALUE_TYPE_KEYWORD,
+		AttrDeadline.GetName(): enums.INDEXED_VALUE_TYPE_DATETIME,
+		AttrOverdue.GetName():  enums.INDEXED_VALUE_TYPE_BOOL,
+	}
+}
+
+// Actor is the staff member behind an answer, as the bot found them in the directory.
+// The bot is trusted to have verified the Slack signature; the workflow checks membership.
+type Actor struct {
+	SlackUserID string
+	Name        string
+	ServiceIDs  []string
+}
+
+// MemberOf reports whether the actor works in service.
+func (a Actor) MemberOf(service string) bool {
+	for _, s := range a.ServiceIDs {
+		if s == service {
+			return true
+		}
+	}
+	return false
+}
+
+// Step is where a case stands.
+type Step string
+
+const (
+	StepClarify Step = "avklaring" // 1: which other services give services
+	StepAssess  Step = "vurdering" // 2: is collaboration needed with each
+	StepContact Step = "kontakt"   // 3: consent and contact, then the answers
+	StepDone    Step = "avsluttet"
+)
+
+// Number is the step's number in DOMAIN.md's three steps (0 when done).
+func (s Step) Number() int {
+	switch s {
+	case StepClarify:
+		return 1
+	case StepAssess:
+		return 2
+	case StepContact:
+		return 3
+	}
+	return 0
+}
+
+// CaseInput starts a CollaborationDuty workflow.
+type CaseInput struct {
+	CaseRef string // pseudonymous, e.g. SAK-2026-0042
+	Subject string // "barn" or "voksen"
+	// InitiatingServiceID is the service whose duty this is.
+	InitiatingServiceID string
+	// LegalBasis is the initiating service's collaboration section, e.g. "barnevernsloven § 15-8".
+	LegalBasis string
+	OpenedBy   Actor
+	Policy     policy.Deadlines
+}
+
+// Consent bases.
+const (
+	BasisConsent   = "samtykke"
+	BasisStatutory = "lovhjemmel"
+	BasisRefused   = "nektet"
+)
+
+// Contact answers.
+const (
+	AnswerAccepted = "godtatt"
+	AnswerDeclined = "avslått"
+	AnswerNotOurs  = "ikke_vår"
+)
+
+// Update names; the bot sends these.
+const (
+	UpdateClarify        = "avklar-tjenester"
+	UpdateAssess         = "vurder-samarbeid"
+	UpdateRecordConsent  = "registrer-samtykke"
+	UpdateRequestContact = "send-kontaktforespørsel"
+	UpdateAnswerContact  = "svar-på-kontakt"
+	QueryStatus          = "status"
+)
+
+// ClarifyAnswer is step 1: the other services that give services, or none.
+type ClarifyAnswer struct {
+	Actor      Actor
+	ServiceIDs []string
+	None       bool
+}
+
+// AssessAnswer is step 2 for one service.
+type AssessAnswer struct {
+	Actor     Actor
+	ServiceID string
+	Needed    bool
+	About     string // what to collaborate about, how much, for how long, how
+	Reason    string // why collaboration is or is not needed
+}
+
+// ConsentAnswer records the basis for sharing information with one service.
+type ConsentAnswer struct {
+	Actor          Actor
+	ServiceID      string
+	Basis          string // BasisConsent, BasisStatutory or BasisRefused
+	Form           string // "muntlig" or "skriftlig" for a consent
+	StatutoryBasis string // the cited provision for BasisStatutory
+}
+
+// ContactRequest is step 3: send the contact request to one service.
+type ContactRequest struct {
+	Actor     Actor
+	ServiceID string
+}
+
+// ContactAnswer is the contacted service's reply.
+type ContactAnswer struct {
+	Actor         Actor
+	ServiceID     string
+	Answer        string // AnswerAccepted, AnswerDeclined or AnswerNotOurs
+	ContactPerson string // required when accepted
+	Reason        string // required when declined
+}
+
+// SignalCoordinatorTakeover tells a CollaborationDuty that a coordinator now coordinates the
+// case's services (hol § 3-4 second paragraph: when a child coordinator is appointed, that
+// person does the coordinating). Its payload is an activities.HandOver.
+const SignalCoordinatorTakeover = "koordinator-overtar"
+
+// NoticeCoordinationTakenOver tells the initiating service who coordinates now (About is the
+// coordinator's Slack user ID, Answer the coordinator's title).
+const NoticeCoordinationTakenOver activities.NoticeKind = "koordinering-overtatt"
+
+// CoordinatorRef is the coordinator who has taken over a case's coordination.
+type CoordinatorRef struct {
+	Kind        string
+	Title       string
+	SlackUserID string
+	ServiceID   string
+	At          time.Time
+}
+
+// Status is what the status query returns.
+type Status struct {
+	CaseRef             string
+	Subject             string
+	InitiatingServiceID string
+	LegalBasis          string
+	PolicyVersion       string
+	OpenedBy            string
+	OpenedAt            time.Time
+	Step                Step
+	// NextDeadline is the earliest open deadline; zero when nothing is pending.
+	NextDeadline    time.Time
+	Overdue         bool
+	NoOtherServices bool
+	ClarifiedBy     string
+	ClarifiedAt     time.Time
+	Services        []ServiceStatus
+	Deadlines       Deadlines
+	Outcome         string
+	// Coordinator is set once a coordinator has taken over the coordination.
+	Coordinator *CoordinatorRef `json:",omitempty"`
+}
+
+// ServiceStatus is everything decided about one other service.
+type ServiceStatus struct {
+	ServiceID  string
+	Assessment *Assessment    `json:",omitempty"`
+	Consent    *ConsentStatus `json:",omitempty"`
+	Contact    *ContactStatus `json:",omitempty"`
+}
+
+type Assessment struct {
+	Needed bool
+	About  string
+	Reason string
+	By     string
+	At     time.Time
+}
+
+type ConsentStatus struct {
+	Basis          string
+	Form           string
+	StatutoryBasis string
+	By             string
+	At             time.Time
+}
+
+// Permits reports whether information may be shared under this record.
+func (c *ConsentStatus) Permits() bool {
+	return c != nil && (c.Basis == BasisConsent || c.Basis == BasisStatutory)
+}
+
+type ContactStatus struct {
+	RequestedBy   string
+	RequestedAt   time.Time
+	Answer        string
+	ContactPerson string
+	Reason        string
+	AnsweredBy    string
+	AnsweredAt    time.Time
+}
+
+// Deadline is one running clock: a step for the initiating service, or a contacted
+// service's answer.
+type Deadline struct {
+	Key         string // "avklaring", "vurdering", "kontakt", "svar:<service>"
+	Step        string
+	Responsible string // the service that must act
+	About       string // the contacted service, for answers
+	Start       time.Time
+	Remind      time.Time
+	Due         time.Time
+	Reminded    bool
+	Escalations int
+	// NextEscalation is Due until the first escalation, then moves on by the policy.
+	NextEscalation time.Time
+	Done           bool
+}
+
+// Deadlines are a case's clocks, in the order they started.
+type Deadlines []Deadline
+
+// find returns the deadline with key, or a detached zero one when there is none.
+func (ds Deadlines) find(key string) *Deadline {
+	for i := range ds {
+		if ds[i].Key == key {
+			return &ds[i]
+		}
+	}
+	return &Deadline{}
+}
+
+// summary is the earliest open deadline, and whether any open one has been escalated.
+func (ds Deadlines) summary() (next time.Time, overdue bool) {
+	for _, d := range ds {
+		if d.Done {
+			continue
+		}
+		if next.IsZero() || d.Due.Before(next) {
+			next = d.Due
+		}
+		if d.Escalations > 0 {
+			overdue = true
+		}
+	}
+	return next, overdue
+}
+
+// nextAlarm is the earliest reminder or escalation still to fire; zero when none is.
+func (ds Deadlines) nextAlarm() time.Time {
+	var next time.Time
+	for i := range ds {
+		if ds[i].Done {
+			continue
+		}
+		if a := ds[i].nextAlarm(); next.IsZero() || a.Before(next) {
+			next = a
+		}
+	}
+	return next
+}
