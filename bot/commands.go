@@ -164,15 +164,16 @@ func (b *Bot) caseStatusText(ctx context.Context, userID, ref string) (string, e
 		return "", err
 	}
 	var parts []string
-	isKE := workflowActor(staff).MemberOf(ke.ID)
+	// The KE and auditors read every coordinator case and plan.
+	seesAll := workflowActor(staff).MemberOf(ke.ID) || workflowActor(staff).Has(workflows.RoleAuditor)
 	for _, id := range ids {
 		switch {
 		case isCoordinatorCase(id):
-			if st, err := b.coordinatorStatus(ctx, id); err == nil && (isKE || st.RequestedBy == staff.SlackUserID || (st.Coordinator != nil && st.Coordinator.SlackUserID == staff.SlackUserID)) {
+			if st, err := b.coordinatorStatus(ctx, id); err == nil && (seesAll || st.RequestedBy == staff.SlackUserID || (st.Coordinator != nil && st.Coordinator.SlackUserID == staff.SlackUserID)) {
 				parts = append(parts, describeCoordinator(st))
 			}
 		case isPlanCase(id):
-			if st, err := b.planStatus(ctx, id); err == nil && (isKE || st.CoordinatorSlackUserID == staff.SlackUserID) {
+			if st, err := b.planStatus(ctx, id); err == nil && (seesAll || st.CoordinatorSlackUserID == staff.SlackUserID) {
 				parts = append(parts, describePlan(st))
 			}
 		default:

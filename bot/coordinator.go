@@ -220,7 +220,7 @@ func (b *Bot) coordinatorBlockAction(ctx context.Context, cb slack.InteractionCa
 	case actionCoordDetails:
 		ke, _ := b.dir.CoordinatingUnit(ctx)
 		a := workflowActor(staff)
-		if !a.MemberOf(ke.ID) && st.RequestedBy != staff.SlackUserID && (st.Coordinator == nil || st.Coordinator.SlackUserID != staff.SlackUserID) {
+		if !a.MemberOf(ke.ID) && !a.Has(workflows.RoleAuditor) && st.RequestedBy != staff.SlackUserID && (st.Coordinator == nil || st.Coordinator.SlackUserID != staff.SlackUserID) {
 			return "", true, refusal{msg: "Du har ikke tilgang til detaljene i denne saken."}
 		}
 		view = coordDetailsView(st)

@@ -73,14 +73,14 @@ func queryStatus[T any](ctx context.Context, b *Bot, workflowID, notFoundText st
 
 // workflowActor is the staff member as the workflow's validators see them.
 func workflowActor(st store.Staff) workflows.Actor {
-	return workflows.Actor{SlackUserID: st.SlackUserID, Name: st.Name, ServiceIDs: st.ServiceIDs}
+	return workflows.Actor{SlackUserID: st.SlackUserID, Name: st.Name, ServiceIDs: st.ServiceIDs, Roles: st.Roles}
 }
 
 // mayView reports whether staff may see a case's details: they work in the initiating
-// service, in a service the case involves, or in the coordinating unit.
+// service, in a service the case involves, or in the coordinating unit, or they audit.
 func mayView(staff store.Staff, st workflows.Status, coordinatingUnit string) bool {
 	a := workflowActor(staff)
-	if a.MemberOf(st.InitiatingServiceID) || a.MemberOf(coordinatingUnit) {
+	if a.Has(workflows.RoleAuditor) || a.MemberOf(st.InitiatingServiceID) || a.MemberOf(coordinatingUnit) {
 		return true
 	}
 	for _, s := range st.Services {

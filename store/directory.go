@@ -19,6 +19,11 @@ type Service struct {
 type Staff struct {
 	SlackUserID, Name string
 	ServiceIDs        []string // sorted
+	// Roles beyond membership: "revisor" (reads all, acts on nothing) and "admin" (keeps
+	// the directory). See workflows.RoleAuditor and workflows.RoleAdmin.
+	Roles []string
+	// Language is "nb", "nn", "en", or "" for the workspace's default.
+	Language string
 }
 
 const serviceColumns = `id, name, sector, law, section, slack_channel, coordinating`
@@ -88,9 +93,10 @@ func (s *Store) StaffList(ctx context.Context) ([]Staff, error) {
 
 func (s *Store) staff(ctx context.Context, where string, args ...any) ([]Staff, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT st.slack_user_id, st.name, coalesce(array_agg(ss.service_id ORDER BY ss.service_id) FILTER (WHERE ss.service_id IS NOT NULL), '{}')
+		SELECT st.slack_user_id, st.name, coalesce(array_agg(ss.service_id ORDER BY ss.service_id) FILTER (WHERE ss.service_id IS NOT NULL), '{}'),
+			st.roles, st.language
 		FROM staff st LEFT JOIN staff_services ss USING (slack_user_id) `+where+`
-		GROUP BY st.slack_user_id, st.name ORDER BY st.name`, args...)
+		GROUP BY st.slack_user_id, st.name, st.roles, st.language ORDER BY st.name`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +104,7 @@ func (s *Store) staff(ctx context.Context, where string, args ...any) ([]Staff, 
 	var out []Staff
 	for rows.Next() {
 		var st Staff
-		if err := rows.Scan(&st.SlackUserID, &st.Name, &st.ServiceIDs); err != nil {
+		if err := rows.Scan(&st.SlackUserID, &st.Name, &st.ServiceIDs, &st.Roles, &st.Language); err != nil {
 			return nil, err
 		}
 		out = append(out, st)
@@ -109,8 +115,12 @@ func (s *Store) staff(ctx context.Context, where string, args ...any) ([]Staff, 
 // UpsertStaff adds or changes a staff member and replaces their list of services.
 func (s *Store) UpsertStaff(ctx context.Context, st Staff) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO staff (slack_user_id, name) VALUES ($1, $2)
-			ON CONFLICT (slack_user_id) DO UPDATE SET name = $2`, st.SlackUserID, st.Name); err != nil {
+		roles := st.Roles
+		if roles == nil {
+			roles = []string{}
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO staff (slack_user_id, name, roles, language) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (slack_user_id) DO UPDATE SET name = $2, roles = $3, language = $4`, st.SlackUserID, st.Name, roles, st.Language); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM staff_services WHERE slack_user_id = $1`, st.SlackUserID); err != nil {
@@ -125,6 +135,16 @@ func (s *Store) UpsertStaff(ctx context.Context, st Staff) error {
 		}
 		return nil
 	})
+}
+
+// SetLanguage records the language a person chose ("nb", "nn", "en", or "" for the
+// workspace's default).
+func (s *Store) SetLanguage(ctx context.Context, slackUserID, language string) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE staff SET language = $2 WHERE slack_user_id = $1`, slackUserID, language)
+	if err == nil && tag.RowsAffected() == 0 {
+		return ErrNotFound
+	}
+	return err
 }
 
 // NextCaseRef hands out the next pseudonymous case reference of the year, e.g. SAK-2026-0042.

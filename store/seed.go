@@ -37,6 +37,8 @@ var demoStaff = []Staff{
 	{SlackUserID: "U_LINE", Name: "Line (BUP)", ServiceIDs: []string{"bup"}},
 	{SlackUserID: "U_KE", Name: "Kim (koordinerende enhet)", ServiceIDs: []string{"ke"}},
 	{SlackUserID: "U_NILS", Name: "Nils (fastlege og hjemmetjeneste)", ServiceIDs: []string{"fastlege", "hjemmetjeneste"}},
+	{SlackUserID: "U_RITA", Name: "Rita (revisor)", Roles: []string{"revisor"}},
+	{SlackUserID: "U_ADAM", Name: "Adam (administrator)", Roles: []string{"admin"}},
 }
 
 // Seed loads the demo municipality; running it again changes nothing.

@@ -293,6 +293,9 @@ func (c *dutyCase) validateAnswerContact(a ContactAnswer) error {
 	if svc.Contact.Answer != "" {
 		return refuse("", "Forespørselen er allerede besvart (%s) av <@%s>.", svc.Contact.Answer, svc.Contact.AnsweredBy)
 	}
+	if err := refuseReadOnly(a.Actor); err != nil {
+		return err
+	}
 	if !a.Actor.MemberOf(a.ServiceID) {
 		return refuse("", "Bare ansatte i %s kan svare på denne forespørselen.", a.ServiceID)
 	}
@@ -488,6 +491,9 @@ func (c *dutyCase) publishSearchAttributes(ctx workflow.Context) error {
 // --- helpers ---
 
 func (c *dutyCase) initiatorOnly(a Actor, step Step) error {
+	if err := refuseReadOnly(a); err != nil {
+		return err
+	}
 	if !a.MemberOf(c.in.InitiatingServiceID) {
 		return refuse("", "Bare ansatte i %s, som har saken, kan svare på dette steget.", c.in.InitiatingServiceID)
 	}

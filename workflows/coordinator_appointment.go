@@ -393,6 +393,9 @@ func (c *coordCase) validateAnswer(a NominationAnswer) error {
 	if c.st.Step != CoordStepAppoint || co == nil || co.Answer != "" {
 		return refuse("", "Det er ingen åpen oppnevning å svare på i sak %s.", c.in.CaseRef)
 	}
+	if err := refuseReadOnly(a.Actor); err != nil {
+		return err
+	}
 	if a.Actor.SlackUserID != co.SlackUserID {
 		return refuse("", "Bare den som er oppnevnt (<@%s>) kan svare på oppnevningen.", co.SlackUserID)
 	}
@@ -445,6 +448,9 @@ func (c *coordCase) answer(ctx workflow.Context, a NominationAnswer) (Coordinato
 func (c *coordCase) validateLeave(l CoordinatorLeaving) error {
 	if c.st.Step != CoordStepActive {
 		return refuse("", "Sak %s har ingen koordinator som har godtatt oppnevningen.", c.in.CaseRef)
+	}
+	if err := refuseReadOnly(l.Actor); err != nil {
+		return err
 	}
 	if l.Actor.SlackUserID != c.st.Coordinator.SlackUserID && !l.Actor.MemberOf(c.in.CoordinatingUnitID) {
 		return refuse("", "Bare koordinatoren (<@%s>) eller koordinerende enhet kan registrere at koordinatoren slutter.", c.st.Coordinator.SlackUserID)
@@ -672,6 +678,9 @@ func (c *coordCase) publishSearchAttributes(ctx workflow.Context) error {
 // --- helpers ---
 
 func (c *coordCase) keOnly(a Actor) error {
+	if err := refuseReadOnly(a); err != nil {
+		return err
+	}
 	if !a.MemberOf(c.in.CoordinatingUnitID) {
 		return refuse("", "Bare ansatte i koordinerende enhet (%s) kan gjøre dette i sak %s.", c.in.CoordinatingUnitID, c.in.CaseRef)
 	}

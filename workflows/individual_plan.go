@@ -276,8 +276,8 @@ func (p *plan) validateChangeCoordinator(ctx workflow.Context, a ChangeCoordinat
 	if p.seen(ctx) {
 		return nil
 	}
-	if !a.Actor.MemberOf(p.in.CoordinatingUnitID) {
-		return refuse("", "Bare koordinerende enhet (%s) kan bytte koordinator.", p.in.CoordinatingUnitID)
+	if err := p.keOnly(a.Actor); err != nil {
+		return err
 	}
 	if p.st.Step == StepDone {
 		return refuse("", "Planen i sak %s er avsluttet.", p.in.CaseRef)
@@ -518,7 +518,20 @@ func (p *plan) publishSearchAttributes(ctx workflow.Context) error {
 
 // --- helpers ---
 
+func (p *plan) keOnly(a Actor) error {
+	if err := refuseReadOnly(a); err != nil {
+		return err
+	}
+	if !a.MemberOf(p.in.CoordinatingUnitID) {
+		return refuse("", "Bare koordinerende enhet (%s) kan bytte koordinator.", p.in.CoordinatingUnitID)
+	}
+	return nil
+}
+
 func (p *plan) coordinatorOrKE(a Actor) error {
+	if err := refuseReadOnly(a); err != nil {
+		return err
+	}
 	if a.SlackUserID == p.st.CoordinatorSlackUserID || a.MemberOf(p.in.CoordinatingUnitID) {
 		return nil
 	}

@@ -40,6 +40,38 @@ type Actor struct {
 	SlackUserID string
 	Name        string
 	ServiceIDs  []string
+	// Roles are the directory's roles beyond membership of services (RoleAuditor, RoleAdmin).
+	Roles []string `json:",omitempty"`
+}
+
+// Roles given in the directory. The other roles follow from the case: a caseworker works in
+// the service that has the case, a service contact in a service asked to collaborate, a
+// coordinator is named in the case, and the KE works in the coordinating unit.
+const (
+	// RoleAuditor reads every case and the ledger and may do nothing in a case, even when
+	// they also work in a service: whoever audits must not have decided.
+	RoleAuditor = "revisor"
+	// RoleAdmin keeps the directory (services, staff, channels) and by that role alone may
+	// neither read case details nor act in a case.
+	RoleAdmin = "admin"
+)
+
+// Has reports whether the directory gives the actor role.
+func (a Actor) Has(role string) bool {
+	for _, r := range a.Roles {
+		if r == role {
+			return true
+		}
+	}
+	return false
+}
+
+// refuseReadOnly is the first check of every validator that lets someone act in a case.
+func refuseReadOnly(a Actor) error {
+	if a.Has(RoleAuditor) {
+		return refuse("", "Du har revisorrollen og kan lese sakene, men ikke svare eller beslutte i dem.")
+	}
+	return nil
 }
 
 // MemberOf reports whether the actor works in service.
