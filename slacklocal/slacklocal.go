@@ -64,6 +64,7 @@ type Options struct {
 	Users         []User
 	Channels      []Channel
 	Now           func() time.Time // message timestamps and trigger expiry; default time.Now
+	RateLimit     *RateLimit       // chat.postMessage per channel (limits.go); nil: no limit
 }
 
 // Message is a channel message, or an ephemeral one that only ForUser sees.
@@ -285,6 +286,7 @@ type Server struct {
 	botErrors  []botError
 	lastMicros int64
 	seq        int
+	limits     limits // rate limit and injected faults (limits.go)
 }
 
 // New makes a stand-in.
@@ -312,6 +314,7 @@ func New(opts Options) *Server {
 	for _, c := range opts.Channels {
 		s.channels = append(s.channels, &channel{Channel: c})
 	}
+	s.limits.setRate(opts.RateLimit)
 	return s
 }
 

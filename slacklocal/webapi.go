@@ -121,6 +121,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, apiError("invalid_form_data"))
 		return
 	}
+	if s.refuseCall(w, method, args) { // an injected fault or the rate limit (limits.go)
+		return
+	}
 	writeJSON(w, http.StatusOK, s.call(method, args, token))
 }
 
