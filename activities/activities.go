@@ -5,6 +5,7 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -131,12 +132,34 @@ type HandOver struct {
 	At                    time.Time
 }
 
+// KEDigest posts the coordinating unit's daily digest: the overview of overdue and soon-due
+// steps, and the reminders and escalations gathered since the last digest.
+type KEDigest interface {
+	Send(ctx context.Context, at time.Time) (DigestResult, error)
+}
+
+// DigestResult says what one digest carried.
+type DigestResult struct {
+	Posted           bool // false when there was nothing to tell
+	Items            int  // reminders and escalations gathered since the last digest
+	Overdue, DueSoon int
+}
+
 // Activities is registered with the worker; its methods are the activities.
 type Activities struct {
 	Messenger Messenger
 	Ledger    Ledger
 	Consents  ConsentRegister
 	Cases     CaseLinker
+	Digest    KEDigest
+}
+
+// SendKEDigest posts the KE's daily digest as of at (the schedule's time).
+func (a *Activities) SendKEDigest(ctx context.Context, at time.Time) (DigestResult, error) {
+	if a.Digest == nil {
+		return DigestResult{}, errors.New("dagsoversikten er ikke satt opp i denne workeren")
+	}
+	return a.Digest.Send(ctx, at)
 }
 
 // Notify posts or updates one message.

@@ -140,7 +140,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	}
 	slackClient := slack.New(botToken, slackOpts...)
 
-	messenger := &bot.Messenger{Slack: slackClient, Directory: a.Store, Metrics: a.metrics}
+	messenger := &bot.Messenger{Slack: slackClient, Directory: a.Store, Metrics: a.metrics, Digest: a.Store}
 	if a.SlackLocal == nil {
 		messenger.PerChannel, messenger.Burst = 1, 3 // Slack: about one message a second per channel
 	}
@@ -149,9 +149,15 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 		Ledger:    worker.StoreLedger{Store: a.Store},
 		Consents:  worker.StoreConsents{Store: a.Store},
 		Cases:     worker.TemporalCases{Client: a.Temporal},
+		Digest:    bot.KEDigest{Slack: slackClient, Directory: a.Store, Store: a.Store, Visibility: a.Temporal},
 	}
 	if !cfg.NoWorker {
 		a.worker = worker.New(a.Temporal, acts)
+		hour, minute, _ := cfg.digestTime() // checked in Validate
+		if err := worker.EnsureKEDigestSchedule(ctx, a.Temporal, hour, minute); err != nil {
+			listener.Close()
+			return nil, err
+		}
 		if err := a.worker.Start(); err != nil {
 			listener.Close()
 			return nil, fmt.Errorf("Temporal-worker: %w", err)

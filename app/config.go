@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/caarlos0/env/v11"
 	"github.com/jackc/pgx/v5"
@@ -33,6 +34,8 @@ type Config struct {
 	HTTPAddr           string `env:"HTTP_ADDR" envDefault:":8080"`
 	// PolicyFile is the municipality's deadline policy (YAML); empty uses DOMAIN.md's defaults.
 	PolicyFile string `env:"SAMARBEID_POLICY"`
+	// DigestAt is when the KE's daily digest goes out on weekdays, HH:MM Oslo time.
+	DigestAt string `env:"SAMARBEID_DAGSOVERSIKT" envDefault:"07:30"`
 
 	// Set by the command, not the environment.
 	DataDir      string // the embedded Temporal server's state; empty keeps it in memory
@@ -96,6 +99,9 @@ func (c Config) Validate() error {
 			bad("SLACK_API_URL må være en http(s)-adresse, f.eks. https://slack.com/api/ (er %q)", c.SlackAPIURL)
 		}
 	}
+	if _, _, err := c.digestTime(); err != nil {
+		bad("SAMARBEID_DAGSOVERSIKT må være et klokkeslett TT:MM, f.eks. 07:30 (er %q)", c.DigestAt)
+	}
 	if c.PolicyFile != "" {
 		if _, err := policy.LoadFile(c.PolicyFile); err != nil {
 			bad("SAMARBEID_POLICY: %v", err)
@@ -105,6 +111,15 @@ func (c Config) Validate() error {
 		return errors.New("samarbeid starter ikke, fordi konfigurasjonen har feil:\n  - " + strings.Join(problems, "\n  - "))
 	}
 	return nil
+}
+
+// digestTime is the hour and minute of the KE's daily digest; empty means 07:30.
+func (c Config) digestTime() (hour, minute int, err error) {
+	if c.DigestAt == "" {
+		return 7, 30, nil
+	}
+	t, err := time.Parse("15:04", c.DigestAt)
+	return t.Hour(), t.Minute(), err
 }
 
 // temporalConnection adds TLS and credentials for Temporal Cloud or a protected cluster.

@@ -53,7 +53,7 @@ func TestMyTasks(t *testing.T) {
 	clickValue(t, sl, kari, chHelsestasjon, step3.TS, "kontakt", wfID+"|skole")
 	waitForButton(t, sl, chSkole, "godta")
 	mine(ola, ref+"*: svar på forespørsel om samarbeid fra Helsestasjon")
-	mine(kim, "Koordinerende enhet: 0 saker har oversittet frist")
+	mine(kim, "Koordinerende enhet: 0 steg har oversittet frist")
 }
 
 // Opening the Home tab shows "Mine oppgaver"; Slack's redelivery of the same event is

@@ -22,6 +22,7 @@ const helpText = "*samarbeid* hjelper tjenestene med samarbeidsplikten (hol § 3
 	"• `/samarbeid status SAK-2026-0042`: se hvor saken står og hvilke frister som løper\n" +
 	"• `/samarbeid koordinator [SAK-2026-0042]`: be koordinerende enhet om koordinator, barnekoordinator eller koordinator i spesialisthelsetjenesten\n" +
 	"• `/samarbeid mine`: stegene som venter på deg og tjenestene dine\n" +
+	"• `/samarbeid oversikt`: for koordinerende enhet og revisorer: forfalte og snart forfalte steg etter sektor og enhet\n" +
 	"• `/samarbeid hjelp`: denne teksten\n" +
 	"Svar på stegene gjør du med knappene i tjenestens kanal."
 
@@ -63,6 +64,8 @@ func (b *Bot) handleCommand(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		w.WriteHeader(http.StatusOK)
+	case "oversikt":
+		b.overviewCommand(ctx, w, cmd.UserID)
 	case "mine":
 		text, err := b.myTasks(ctx, cmd.UserID)
 		if err != nil {

@@ -29,6 +29,9 @@ type Messenger struct {
 	// channel, with short bursts); zero means no pacing (the local stand-in has no limit).
 	PerChannel rate.Limit
 	Burst      int
+	// Digest, when set, keeps the KE's reminders and escalations for the daily digest
+	// instead of posting each.
+	Digest DigestStore
 
 	mu    sync.Mutex
 	paces map[string]*rate.Limiter
@@ -55,6 +58,11 @@ func (m *Messenger) pace(ctx context.Context, channel string) error {
 
 // Notify implements activities.Messenger.
 func (m *Messenger) Notify(ctx context.Context, n activities.Notice) (activities.Posted, error) {
+	if m.gathered(n) {
+		err := m.enqueue(ctx, n)
+		m.count(n, "digest", err)
+		return activities.Posted{}, err
+	}
 	blocks, text := m.render(ctx, n)
 	if err := guardOutbound(text, blocks); err != nil {
 		return activities.Posted{}, temporal.NewNonRetryableApplicationError(err.Error(), "Personvern", nil)

@@ -81,10 +81,9 @@ func (b *Bot) myTaskLines(ctx context.Context, userID string) (lines, notes []st
 		}
 	}
 	if actor.MemberOf(ke.ID) {
-		overdue, err := b.temporal.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{
-			Query: workflows.AttrOverdue.GetName() + " = true AND ExecutionStatus = 'Running'"})
-		if err == nil {
-			notes = append(notes, fmt.Sprintf("Koordinerende enhet: %d saker har oversittet frist.", overdue.GetCount()))
+		if r, err := keOverview(ctx, b.temporal, b.dir, b.now()); err == nil {
+			notes = append(notes, fmt.Sprintf("Koordinerende enhet: %d steg har oversittet frist, %d har frist innen %d arbeidsdager. `/samarbeid oversikt` viser dem etter sektor og enhet.",
+				r.Overdue, r.DueSoon, soonWorkingDays))
 		}
 	}
 	if len(running.GetNextPageToken()) > 0 {
@@ -108,6 +107,14 @@ func (b *Bot) publishHome(ctx context.Context, userID string) error {
 	}
 	for _, n := range notes {
 		blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(n), nil, nil))
+	}
+	if b.seesOverview(ctx, userID) {
+		if r, err := keOverview(ctx, b.temporal, b.dir, b.now()); err == nil {
+			blocks = append(blocks, slack.NewDividerBlock(), slack.NewHeaderBlock(plain("Oversikt for koordinerende enhet")))
+			blocks = append(blocks, overviewBlocks(r)...)
+		} else {
+			b.log.Warn("kunne ikke lage oversikten for Hjem-fanen", "feil", err)
+		}
 	}
 	blocks = append(blocks, slack.NewContextBlock("", mrkdwn("Oppdatert "+calendar.FormatDate(b.now())+". Svar på stegene i tjenestens kanal; `/samarbeid hjelp` forklarer kommandoene.")))
 	_, err = b.slack.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: userID,

@@ -32,6 +32,7 @@ func Register(r sdkworker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflow(workflows.CollaborationDuty)
 	r.RegisterWorkflow(workflows.CoordinatorAppointment)
 	r.RegisterWorkflow(workflows.IndividualPlan)
+	r.RegisterWorkflow(workflows.KEDigest)
 	r.RegisterActivity(acts)
 }
 

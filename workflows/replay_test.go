@@ -25,6 +25,7 @@ func TestReplayRecordedHistories(t *testing.T) {
 			r.RegisterWorkflow(CollaborationDuty)
 			r.RegisterWorkflow(CoordinatorAppointment)
 			r.RegisterWorkflow(IndividualPlan)
+			r.RegisterWorkflow(KEDigest)
 			if err := r.ReplayWorkflowHistoryFromJSONFile(nil, f); err != nil {
 				t.Fatalf("replay of %s: %v", f, err)
 			}

@@ -1,0 +1,125 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"net/http"
+
+	"github.com/slack-go/slack"
+
+	"github.com/samarbeid/samarbeid/calendar"
+	"github.com/samarbeid/samarbeid/overview"
+	"github.com/samarbeid/samarbeid/workflows"
+)
+
+// soonWorkingDays is how far ahead "soon due" looks in the KE's overview.
+const soonWorkingDays = 3
+
+// casesPerLine bounds how many case references one unit's line names, so the overview stays
+// readable (and within Slack's 3,000 characters a section) with thousands of open cases.
+const casesPerLine = 8
+
+// keOverview builds the KE's overview as of now.
+func keOverview(ctx context.Context, vis overview.Lister, dir Directory, now time.Time) (overview.Report, error) {
+	services, err := dir.Services(ctx)
+	if err != nil {
+		return overview.Report{}, err
+	}
+	return overview.Build(ctx, vis, services, now, calendar.AddWorkingDays(now, soonWorkingDays))
+}
+
+// overviewBlocks draws the report: a summary line, then a section per sector with a line per
+// unit. Channel-safe: case references, steps and service names only.
+func overviewBlocks(r overview.Report) []slack.Block {
+	summary := fmt.Sprintf("*%d* steg har oversittet frist, og *%d* har frist innen %d arbeidsdager (til %s).",
+		r.Overdue, r.DueSoon, soonWorkingDays, calendar.FormatDate(r.Horizon))
+	if r.Overdue == 0 && r.DueSoon == 0 {
+		summary = fmt.Sprintf("Ingen steg har oversittet frist, og ingen har frist innen %d arbeidsdager.", soonWorkingDays)
+	}
+	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(summary), nil, nil)}
+	for _, sector := range r.Sectors() {
+		var sb strings.Builder
+		fmt.Fprintf(&sb, "*%s*", sector[0].Sector)
+		for _, u := range sector {
+			fmt.Fprintf(&sb, "\n• %s: %s", u.Name, unitCounts(u))
+		}
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(truncate(sb.String(), 2900)), nil, nil))
+		if len(blocks) >= 45 { // Slack allows 50 blocks in a message or a Home tab
+			blocks = append(blocks, slack.NewContextBlock("", mrkdwn("_Flere sektorer er utelatt; se Temporal UI for hele listen._")))
+			break
+		}
+	}
+	return blocks
+}
+
+func unitCounts(u overview.Unit) string {
+	var parts []string
+	if n := len(u.Overdue); n > 0 {
+		parts = append(parts, fmt.Sprintf(":warning: %d forfalt (%s)", n, caseRefs(u.Overdue)))
+	}
+	if n := len(u.DueSoon); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d snart (%s)", n, caseRefs(u.DueSoon)))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func caseRefs(cases []overview.Case) string {
+	var refs []string
+	for i, c := range cases {
+		if i == casesPerLine {
+			refs = append(refs, fmt.Sprintf("og %d til", len(cases)-casesPerLine))
+			break
+		}
+		ref := c.Ref
+		if !c.Deadline.IsZero() {
+			ref += " " + c.Deadline.In(calendar.Oslo).Format("02.01.")
+		}
+		refs = append(refs, ref)
+	}
+	return strings.Join(refs, ", ")
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := strings.LastIndex(s[:n], "\n")
+	if cut < 0 {
+		cut = n
+	}
+	return s[:cut] + "\n…"
+}
+
+// seesOverview reports whether the user may see the overview of every running case: the KE
+// steers by it and auditors read it. References and counts only, but of every case.
+func (b *Bot) seesOverview(ctx context.Context, userID string) bool {
+	staff, err := b.actor(ctx, userID)
+	if err != nil {
+		return false
+	}
+	ke, err := b.dir.CoordinatingUnit(ctx)
+	a := workflowActor(staff)
+	return a.Has(workflows.RoleAuditor) || (err == nil && a.MemberOf(ke.ID))
+}
+
+// overviewCommand answers `/samarbeid oversikt` with the overview, to the user alone.
+func (b *Bot) overviewCommand(ctx context.Context, w http.ResponseWriter, userID string) {
+	if _, err := b.actor(ctx, userID); err != nil {
+		ephemeral(w, b.userMessage(err))
+		return
+	}
+	if !b.seesOverview(ctx, userID) {
+		ephemeral(w, "Oversikten over alle løpende saker er for koordinerende enhet og revisorer. `/samarbeid mine` viser dine egne oppgaver.")
+		return
+	}
+	r, err := keOverview(ctx, b.temporal, b.dir, b.now())
+	if err != nil {
+		ephemeral(w, b.userMessage(err))
+		return
+	}
+	writeJSON(w, map[string]any{"response_type": "ephemeral", "blocks": overviewBlocks(r),
+		"text": fmt.Sprintf("Oversikt: %d forfalt, %d snart", r.Overdue, r.DueSoon)})
+}

@@ -1,0 +1,50 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/samarbeid/samarbeid/calendar"
+	"github.com/samarbeid/samarbeid/workflows"
+)
+
+// EnsureKEDigestSchedule creates the Temporal Schedule that runs the KE's daily digest every
+// weekday at hour:minute Oslo time, or brings an existing one to that time. Holidays fall on
+// weekdays too; the digest simply has less to say on those days. Safe at every start and from
+// several processes at once.
+func EnsureKEDigestSchedule(ctx context.Context, c client.Client, hour, minute int) error {
+	spec := client.ScheduleSpec{
+		Calendars: []client.ScheduleCalendarSpec{{
+			Hour:      []client.ScheduleRange{{Start: hour}},
+			Minute:    []client.ScheduleRange{{Start: minute}},
+			DayOfWeek: []client.ScheduleRange{{Start: 1, End: 5}}, // Monday to Friday
+		}},
+		TimeZoneName: calendar.Oslo.String(),
+	}
+	_, err := c.ScheduleClient().Create(ctx, client.ScheduleOptions{
+		ID:   workflows.KEDigestScheduleID,
+		Spec: spec,
+		Action: &client.ScheduleWorkflowAction{
+			ID: "ke-dagsoversikt", Workflow: workflows.KEDigest, TaskQueue: workflows.TaskQueue,
+		},
+		// A digest missed while samarbeid was down runs when it is back, the same day only.
+		CatchupWindow: 12 * time.Hour,
+	})
+	if errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
+		err = c.ScheduleClient().GetHandle(ctx, workflows.KEDigestScheduleID).Update(ctx, client.ScheduleUpdateOptions{
+			DoUpdate: func(in client.ScheduleUpdateInput) (*client.ScheduleUpdate, error) {
+				in.Description.Schedule.Spec = &spec
+				return &client.ScheduleUpdate{Schedule: &in.Description.Schedule}, nil
+			},
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("oppretter Temporal-planen for dagsoversikten: %w", err)
+	}
+	return nil
+}
