@@ -129,6 +129,9 @@ func (b *Bot) blockAction(ctx context.Context, cb slack.InteractionCallback, act
 	if err != nil {
 		return "", err
 	}
+	if answered := staleClick(st, action.ActionID, serviceID, func(id string) string { return b.serviceName(ctx, id) }); answered != "" {
+		return answered, nil
+	}
 	var view slack.ModalViewRequest
 	switch action.ActionID {
 	case actionClarify:
