@@ -43,7 +43,7 @@ func TestMyTasks(t *testing.T) {
 	openView(t, sl, kari, "vurdering")
 	submit(t, sl, kari, map[string]map[string]slacklocal.Value{
 		"behov": {"verdi": {Value: "ja"}}, "tema": {"verdi": {Value: "a"}}, "begrunnelse": {"verdi": {Value: "b"}}})
-	mine(kari, "send kontaktforespørsel til Grunnskolen")
+	mine(kari, "registrer samtykke eller lovhjemmel for Grunnskolen")
 
 	step3 := waitForButton(t, sl, chHelsestasjon, "samtykke")
 	clickValue(t, sl, kari, chHelsestasjon, step3.TS, "samtykke", wfID+"|skole")
@@ -77,6 +77,14 @@ func TestHomeTab(t *testing.T) {
 	if !strings.Contains(home, "Mine oppgaver") || !strings.Contains(home, ref) {
 		t.Fatalf("Home tab: %s", home)
 	}
+	// One click from the Home tab opens the step's modal, and the answer goes through.
+	v, _ := sl.HomeView(kari)
+	if _, err := sl.ClickViewButton(kari, v.ID, "avklaring", "", nil); err != nil {
+		t.Fatalf("the Home tab has no button for step 1: %v\n%s", err, home)
+	}
+	openView(t, sl, kari, "avklaring")
+	submit(t, sl, kari, map[string]map[string]slacklocal.Value{"tjenester": {"verdi": {Selected: []string{"skole"}}}})
+	waitForButton(t, sl, chHelsestasjon, "vurder")
 	time.Sleep(200 * time.Millisecond)
 	before := sl.Calls()["views.publish"]
 	status, err := sl.SendEvent(map[string]any{"type": "app_home_opened", "user": kari, "tab": "home"}, 1)

@@ -82,7 +82,15 @@ func (b *Bot) handleBlockAction(w http.ResponseWriter, cb slack.InteractionCallb
 		if err != nil {
 			reply = b.userMessage(err)
 		}
-		if reply != "" {
+		switch {
+		case reply == "":
+		case cb.ResponseURL == "" && cb.View.Type == slack.VTHomeTab:
+			// A button in the Home tab has no channel to answer in: redraw the tab with
+			// the answer on top.
+			if err := b.publishHome(ctx, cb.User.ID, reply); err != nil {
+				b.log.Warn("kunne ikke tegne Hjem-fanen", "bruker", cb.User.ID, "feil", err)
+			}
+		default:
 			b.respond(ctx, cb.ResponseURL, reply)
 		}
 	}()

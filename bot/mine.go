@@ -16,16 +16,31 @@ import (
 // comes within Slack's 3 seconds; the App Home overview (issue 4) will read a projection.
 const mineLimit = 100
 
+// homeTaskLimit is how many tasks the Home tab lists with their buttons.
+const homeTaskLimit = 35
+
+// task is one waiting step: its line, and the button that answers it in one click.
+type task struct {
+	text          string
+	action, value string // empty when no single button answers it
+	label         string
+	primary       bool
+}
+
 // myTasks lists what waits for the user: steps of cases their services opened, contact
 // requests to their services, nominations of them, and for the KE the overdue cases.
 func (b *Bot) myTasks(ctx context.Context, userID string) (string, error) {
-	lines, notes, err := b.myTaskLines(ctx, userID)
+	tasks, notes, err := b.myTaskList(ctx, userID)
 	if err != nil {
 		return "", err
 	}
 	text := "Du har ingen ventende steg."
-	if len(lines) > 0 {
-		text = fmt.Sprintf("*Mine oppgaver* (%d):\n%s", len(lines), strings.Join(lines, "\n"))
+	if len(tasks) > 0 {
+		lines := make([]string, len(tasks))
+		for i, t := range tasks {
+			lines[i] = t.text
+		}
+		text = fmt.Sprintf("*Mine oppgaver* (%d):\n%s", len(tasks), strings.Join(lines, "\n"))
 	}
 	for _, n := range notes {
 		text += "\n\n" + n
@@ -33,16 +48,22 @@ func (b *Bot) myTasks(ctx context.Context, userID string) (string, error) {
 	return text, nil
 }
 
-// myTaskLines is the list behind /samarbeid mine and the Home tab: a line per waiting step,
-// and notes (the KE's overdue count, a word when the list was cut).
-func (b *Bot) myTaskLines(ctx context.Context, userID string) (lines, notes []string, err error) {
+// myTaskList is the list behind /samarbeid mine and the Home tab: a task per waiting step,
+// and notes (the KE's overview line, a word when the list was cut).
+func (b *Bot) myTaskList(ctx context.Context, userID string) (tasks []task, notes []string, err error) {
 	staff, err := b.actor(ctx, userID)
 	if err != nil {
 		return nil, nil, err
 	}
 	actor := workflowActor(staff)
 	ke, _ := b.dir.CoordinatingUnit(ctx)
-	add := func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) }
+	add := func(t task, format string, args ...any) {
+		t.text = fmt.Sprintf(format, args...)
+		tasks = append(tasks, t)
+	}
+	button := func(action, workflowID, serviceID, label string) task {
+		return task{action: action, value: buttonValue(workflowID, serviceID), label: label, primary: true}
+	}
 
 	running, err := b.temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
 		Query: "ExecutionStatus = 'Running'", PageSize: mineLimit})
@@ -57,15 +78,21 @@ func (b *Bot) myTaskLines(ctx context.Context, userID string) (lines, notes []st
 			if err != nil {
 				continue
 			}
-			if actor.MemberOf(st.InitiatingServiceID) && st.Step != workflows.StepDone && st.Step != workflows.StepContact {
-				add("• *%s*: %s, frist %s", st.CaseRef, stepTitle(string(st.Step)), calendar.FormatDate(st.NextDeadline))
+			initiator := actor.MemberOf(st.InitiatingServiceID) && !actor.Has(workflows.RoleAuditor)
+			if initiator && st.Step == workflows.StepClarify {
+				add(button(actionClarify, id, "", "Svar"), "• *%s*: %s, frist %s", st.CaseRef, stepTitle(string(st.Step)), calendar.FormatDate(st.NextDeadline))
 			}
 			for _, s := range st.Services {
+				name := b.serviceName(ctx, s.ServiceID)
 				switch {
-				case st.Step == workflows.StepContact && actor.MemberOf(st.InitiatingServiceID) && s.Assessment != nil && s.Assessment.Needed && s.Contact == nil:
-					add("• *%s*: send kontaktforespørsel til %s", st.CaseRef, b.serviceName(ctx, s.ServiceID))
-				case actor.MemberOf(s.ServiceID) && s.Contact != nil && s.Contact.Answer == "":
-					add("• *%s*: svar på forespørsel om samarbeid fra %s", st.CaseRef, b.serviceName(ctx, st.InitiatingServiceID))
+				case initiator && st.Step == workflows.StepAssess && s.Assessment == nil:
+					add(button(actionAssess, id, s.ServiceID, "Vurder"), "• *%s*: vurder behov for samarbeid med %s, frist %s", st.CaseRef, name, calendar.FormatDate(st.NextDeadline))
+				case initiator && st.Step == workflows.StepContact && s.Assessment != nil && s.Assessment.Needed && s.Contact == nil && !s.Consent.Permits():
+					add(button(actionConsent, id, s.ServiceID, "Registrer grunnlag"), "• *%s*: registrer samtykke eller lovhjemmel for %s", st.CaseRef, name)
+				case initiator && st.Step == workflows.StepContact && s.Assessment != nil && s.Assessment.Needed && s.Contact == nil:
+					add(button(actionContact, id, s.ServiceID, "Send"), "• *%s*: send kontaktforespørsel til %s", st.CaseRef, name)
+				case actor.MemberOf(s.ServiceID) && !actor.Has(workflows.RoleAuditor) && s.Contact != nil && s.Contact.Answer == "":
+					add(button(actionAccept, id, s.ServiceID, "Godta"), "• *%s*: svar på forespørsel om samarbeid fra %s", st.CaseRef, b.serviceName(ctx, st.InitiatingServiceID))
 				}
 			}
 		case "CoordinatorAppointment":
@@ -74,9 +101,9 @@ func (b *Bot) myTaskLines(ctx context.Context, userID string) (lines, notes []st
 				continue
 			}
 			if c := st.Coordinator; c != nil && c.SlackUserID == userID && c.Answer == "" {
-				add("• *%s*: du er oppnevnt som %s; godta eller avslå", st.CaseRef, st.Title)
+				add(button(actionCoordAccept, id, "", "Godta"), "• *%s*: du er oppnevnt som %s; godta eller avslå i kanalen", st.CaseRef, st.Title)
 			} else if actor.MemberOf(ke.ID) && st.Waiting != "" && st.Step != workflows.CoordStepActive {
-				add("• *%s*: %s, %s", st.CaseRef, st.Title, st.Waiting)
+				add(task{}, "• *%s*: %s, %s", st.CaseRef, st.Title, st.Waiting)
 			}
 		}
 	}
@@ -89,21 +116,38 @@ func (b *Bot) myTaskLines(ctx context.Context, userID string) (lines, notes []st
 	if len(running.GetNextPageToken()) > 0 {
 		notes = append(notes, fmt.Sprintf("_Viser oppgaver fra de %d nyeste sakene._", mineLimit))
 	}
-	return lines, notes, nil
+	return tasks, notes, nil
 }
 
-// publishHome draws the user's Home tab: "Mine oppgaver", and the KE's overview line.
-func (b *Bot) publishHome(ctx context.Context, userID string) error {
-	lines, notes, err := b.myTaskLines(ctx, userID)
+// publishHome draws the user's Home tab: "Mine oppgaver", each with the button that
+// answers it, and for the KE and auditors the overview by sector and unit. notice, when
+// given, tops the tab: the answer to a button clicked there, which has no channel to go to.
+func (b *Bot) publishHome(ctx context.Context, userID string, notice ...string) error {
+	tasks, notes, err := b.myTaskList(ctx, userID)
 	if err != nil {
 		return err
 	}
 	blocks := []slack.Block{slack.NewHeaderBlock(plain("Mine oppgaver"))}
-	if len(lines) == 0 {
+	for _, n := range notice {
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(":information_source: "+n)))
+	}
+	if len(tasks) == 0 {
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn("Du har ingen ventende steg."), nil, nil))
 	}
-	for _, l := range lines {
-		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(l), nil, nil))
+	for i, t := range tasks {
+		if i == homeTaskLimit { // Slack allows 100 blocks in a Home tab; leave room for the overview
+			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("_%d oppgaver til; `/samarbeid mine` viser alle._", len(tasks)-i))))
+			break
+		}
+		var accessory *slack.Accessory
+		if t.action != "" {
+			btn := slack.NewButtonBlockElement(t.action, t.value, plain(t.label))
+			if t.primary {
+				btn.Style = slack.StylePrimary
+			}
+			accessory = slack.NewAccessory(btn)
+		}
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(t.text), nil, accessory))
 	}
 	for _, n := range notes {
 		blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(n), nil, nil))
@@ -116,7 +160,7 @@ func (b *Bot) publishHome(ctx context.Context, userID string) error {
 			b.log.Warn("kunne ikke lage oversikten for Hjem-fanen", "feil", err)
 		}
 	}
-	blocks = append(blocks, slack.NewContextBlock("", mrkdwn("Oppdatert "+calendar.FormatDate(b.now())+". Svar på stegene i tjenestens kanal; `/samarbeid hjelp` forklarer kommandoene.")))
+	blocks = append(blocks, slack.NewContextBlock("", mrkdwn("Oppdatert "+calendar.FormatDate(b.now())+". Knappen ved hver oppgave svarer på den; `/samarbeid hjelp` forklarer kommandoene.")))
 	_, err = b.slack.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: userID,
 		View: slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}}})
 	return err
