@@ -114,27 +114,29 @@ func (s *Store) staff(ctx context.Context, where string, args ...any) ([]Staff, 
 
 // UpsertStaff adds or changes a staff member and replaces their list of services.
 func (s *Store) UpsertStaff(ctx context.Context, st Staff) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		roles := st.Roles
-		if roles == nil {
-			roles = []string{}
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return upsertStaff(ctx, tx, st) })
+}
+
+func upsertStaff(ctx context.Context, tx pgx.Tx, st Staff) error {
+	roles := st.Roles
+	if roles == nil {
+		roles = []string{}
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO staff (slack_user_id, name, roles, language) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (slack_user_id) DO UPDATE SET name = $2, roles = $3, language = $4`, st.SlackUserID, st.Name, roles, st.Language); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM staff_services WHERE slack_user_id = $1`, st.SlackUserID); err != nil {
+		return err
+	}
+	ids := append([]string(nil), st.ServiceIDs...)
+	sort.Strings(ids)
+	for _, id := range ids {
+		if _, err := tx.Exec(ctx, `INSERT INTO staff_services (slack_user_id, service_id) VALUES ($1, $2)`, st.SlackUserID, id); err != nil {
+			return fmt.Errorf("tjenesten %q for %s: %w", id, st.SlackUserID, err)
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO staff (slack_user_id, name, roles, language) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (slack_user_id) DO UPDATE SET name = $2, roles = $3, language = $4`, st.SlackUserID, st.Name, roles, st.Language); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `DELETE FROM staff_services WHERE slack_user_id = $1`, st.SlackUserID); err != nil {
-			return err
-		}
-		ids := append([]string(nil), st.ServiceIDs...)
-		sort.Strings(ids)
-		for _, id := range ids {
-			if _, err := tx.Exec(ctx, `INSERT INTO staff_services (slack_user_id, service_id) VALUES ($1, $2)`, st.SlackUserID, id); err != nil {
-				return fmt.Errorf("tjenesten %q for %s: %w", id, st.SlackUserID, err)
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // SetLanguage records the language a person chose ("nb", "nn", "en", or "" for the
