@@ -17,6 +17,7 @@ import (
 	"github.com/slack-go/slack"
 	"go.temporal.io/sdk/client"
 
+	"github.com/samarbeid/samarbeid/i18n"
 	"github.com/samarbeid/samarbeid/metrics"
 	"github.com/samarbeid/samarbeid/policy"
 	"github.com/samarbeid/samarbeid/store"
@@ -30,6 +31,9 @@ type Directory interface {
 	CoordinatingUnit(ctx context.Context) (store.Service, error)
 	StaffBySlackUser(ctx context.Context, slackUserID string) (store.Staff, error)
 	NextCaseRef(ctx context.Context, year int) (string, error)
+	// SetLanguage records the language a person chose ("nb", "nn", "en", or "" for the
+	// workspace's); store.ErrNotFound when they are not in the directory.
+	SetLanguage(ctx context.Context, slackUserID, language string) error
 }
 
 // Bot serves /slack/commands, /slack/interactions and /slack/events.
@@ -48,6 +52,9 @@ type Bot struct {
 	// inflight tracks work finished after Slack got its answer, so shutdown waits for it.
 	inflight   sync.WaitGroup
 	httpClient *http.Client
+	// language is the workspace's ("nb", "nn" or "en"): channel messages use it, and so does
+	// a user who chose none. See texts.go.
+	language string
 }
 
 // Config for New.
@@ -61,6 +68,9 @@ type Config struct {
 	Policy policy.Municipality
 	// Metrics counts answers; optional.
 	Metrics *metrics.Metrics
+	// Language is the workspace's language ("nb", "nn" or "en"); empty or unknown means
+	// bokmål. A user's own choice (store.Staff.Language) wins for what only they see.
+	Language string
 }
 
 // New builds a bot.
@@ -73,7 +83,7 @@ func New(cfg Config) *Bot {
 	}
 	return &Bot{temporal: cfg.Temporal, slack: cfg.Slack, dir: cfg.Directory, signingSecret: cfg.SigningSecret,
 		log: cfg.Logger, now: time.Now, answerWithin: 2500 * time.Millisecond, municipality: cfg.Policy, metrics: cfg.Metrics,
-		httpClient: &http.Client{Timeout: 10 * time.Second}}
+		httpClient: &http.Client{Timeout: 10 * time.Second}, language: i18n.Resolve("", cfg.Language)}
 }
 
 // policy is the collaboration-duty policy a new case starts with (and keeps).
@@ -173,18 +183,10 @@ func (b *Bot) handleEvent(w http.ResponseWriter, r *http.Request) {
 func (b *Bot) actor(ctx context.Context, slackUserID string) (store.Staff, error) {
 	st, err := b.dir.StaffBySlackUser(ctx, slackUserID)
 	if errors.Is(err, store.ErrNotFound) {
-		return st, refusal{msg: "Du er ikke registrert i tjenestekatalogen til samarbeid. Be koordinerende enhet legge deg til i tjenesten din."}
+		return st, refuse("", "err.not_registered")
 	}
 	return st, err
 }
-
-// refusal is an error meant for the user, in Norwegian, optionally tied to a modal field.
-type refusal struct {
-	msg   string
-	field string
-}
-
-func (r refusal) Error() string { return r.msg }
 
 func writeJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json")
@@ -196,16 +198,20 @@ func ephemeral(w http.ResponseWriter, text string) {
 	writeJSON(w, map[string]any{"response_type": "ephemeral", "text": text})
 }
 
-// userMessage turns an error into words for the user: refusals as they are, anything else
-// as a general apology (the details go to the log).
-func (b *Bot) userMessage(err error) string {
+// userMessage is userMessageIn in bokmål, for callers not yet converted.
+func (b *Bot) userMessage(err error) string { return b.userMessageIn(i18n.For(i18n.Default), err) }
+
+// userMessageIn turns an error into words for the user, in tr's language: refusals (the
+// bot's and the workflows' validators') as they are, anything else as a general apology
+// (the details go to the log).
+func (b *Bot) userMessageIn(tr *i18n.Translator, err error) string {
 	var r refusal
 	if errors.As(err, &r) {
-		return r.msg
+		return r.in(tr)
 	}
-	if msg, _, ok := refusalFrom(err); ok {
-		return msg
+	if text, _, ok := refusalText(tr, err); ok {
+		return text
 	}
 	b.log.Error("feil under behandling av Slack-forespørsel", "feil", err)
-	return "Noe gikk galt hos samarbeid, og svaret ditt er ikke registrert. Prøv igjen om litt; vedvarer feilen, kontakt koordinerende enhet."
+	return tr.T("err.general")
 }

@@ -39,7 +39,8 @@ func (nobody) CoordinatingUnit(context.Context) (store.Service, error) {
 func (nobody) StaffBySlackUser(context.Context, string) (store.Staff, error) {
 	return store.Staff{}, store.ErrNotFound
 }
-func (nobody) NextCaseRef(context.Context, int) (string, error) { return "SAK-2026-0001", nil }
+func (nobody) NextCaseRef(context.Context, int) (string, error)  { return "SAK-2026-0001", nil }
+func (nobody) SetLanguage(context.Context, string, string) error { return store.ErrNotFound }
 
 // noNetwork refuses every outbound request: fuzzed payloads carry arbitrary response URLs.
 type noNetwork struct{}

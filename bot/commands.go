@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -14,26 +13,19 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 
 	"github.com/samarbeid/samarbeid/calendar"
+	"github.com/samarbeid/samarbeid/i18n"
 	"github.com/samarbeid/samarbeid/workflows"
 )
-
-const helpText = "*samarbeid* hjelper tjenestene med samarbeidsplikten (hol § 3-4 m.fl.): avklare andre tjenester, vurdere behov for samarbeid og opprette kontakt med samtykke.\n" +
-	"• `/samarbeid ny`: opprett en ny sak (bare saksreferanse, aldri navn eller fødselsnummer)\n" +
-	"• `/samarbeid status SAK-2026-0042`: se hvor saken står og hvilke frister som løper\n" +
-	"• `/samarbeid koordinator [SAK-2026-0042]`: be koordinerende enhet om koordinator, barnekoordinator eller koordinator i spesialisthelsetjenesten\n" +
-	"• `/samarbeid mine`: stegene som venter på deg og tjenestene dine\n" +
-	"• `/samarbeid oversikt`: for koordinerende enhet og revisorer: forfalte og snart forfalte steg etter sektor og enhet\n" +
-	"• `/samarbeid hjelp`: denne teksten\n" +
-	"Svar på stegene gjør du med knappene i tjenestens kanal."
 
 func (b *Bot) handleCommand(w http.ResponseWriter, r *http.Request) {
 	cmd, err := slack.SlashCommandParse(r)
 	if err != nil {
-		http.Error(w, "ugyldig kommando", http.StatusBadRequest)
+		http.Error(w, b.workspaceTexts().T("http.bad_command"), http.StatusBadRequest)
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), b.answerWithin)
 	defer cancel()
+	tr := b.texts(ctx, cmd.UserID)
 	fields := strings.Fields(cmd.Text)
 	sub := ""
 	if len(fields) > 0 {
@@ -41,26 +33,26 @@ func (b *Bot) handleCommand(w http.ResponseWriter, r *http.Request) {
 	}
 	switch sub {
 	case "ny":
-		if err := b.openNewCase(ctx, cmd); err != nil {
-			ephemeral(w, b.userMessage(err))
+		if err := b.openNewCase(ctx, tr, cmd); err != nil {
+			ephemeral(w, b.userMessageIn(tr, err))
 			return
 		}
 		w.WriteHeader(http.StatusOK)
 	case "status":
 		if len(fields) < 2 {
-			ephemeral(w, "Skriv saksreferansen: `/samarbeid status SAK-2026-0042`.")
+			ephemeral(w, tr.T("cmd.status_usage"))
 			return
 		}
-		text, err := b.caseStatusText(ctx, cmd.UserID, strings.ToUpper(fields[1]))
+		text, err := b.caseStatusText(ctx, tr, cmd.UserID, strings.ToUpper(fields[1]))
 		if err != nil {
-			text = b.userMessage(err)
+			text = b.userMessageIn(tr, err)
 		}
 		ephemeral(w, text)
 	case "", "hjelp", "help":
-		ephemeral(w, helpText)
+		ephemeral(w, tr.T("cmd.help"))
 	case "koordinator":
 		if err := b.openCoordinatorRequest(ctx, cmd); err != nil {
-			ephemeral(w, b.userMessage(err))
+			ephemeral(w, b.userMessageIn(tr, err))
 			return
 		}
 		w.WriteHeader(http.StatusOK)
@@ -69,15 +61,37 @@ func (b *Bot) handleCommand(w http.ResponseWriter, r *http.Request) {
 	case "mine":
 		text, err := b.myTasks(ctx, cmd.UserID)
 		if err != nil {
-			text = b.userMessage(err)
+			text = b.userMessageIn(tr, err)
 		}
 		ephemeral(w, text)
+	case "språk", "sprak", "language":
+		arg := ""
+		if len(fields) > 1 {
+			arg = strings.ToLower(fields[1])
+		}
+		ephemeral(w, b.setLanguage(ctx, tr, cmd.UserID, arg))
 	default:
-		ephemeral(w, fmt.Sprintf("Kjenner ikke kommandoen «%s».\n\n%s", sub, helpText))
+		ephemeral(w, tr.T("cmd.unknown", "Command", sub, "Help", tr.T("cmd.help")))
 	}
 }
 
-func (b *Bot) openNewCase(ctx context.Context, cmd slack.SlashCommand) error {
+// setLanguage answers `/samarbeid språk nb|nn|en`: it records the user's language and
+// answers in it; without a valid language it says how, in the language the user has now.
+func (b *Bot) setLanguage(ctx context.Context, tr *i18n.Translator, userID, lang string) string {
+	if !i18n.Valid(lang) {
+		return tr.T("lang.usage", "Current", i18n.Key("lang.name_"+tr.Lang()))
+	}
+	if _, err := b.actor(ctx, userID); err != nil {
+		return b.userMessageIn(tr, err)
+	}
+	if err := b.dir.SetLanguage(ctx, userID, lang); err != nil {
+		return b.userMessageIn(tr, err)
+	}
+	b.log.Info("språk valgt", "bruker", userID, "språk", lang)
+	return i18n.For(lang).T("lang.set")
+}
+
+func (b *Bot) openNewCase(ctx context.Context, tr *i18n.Translator, cmd slack.SlashCommand) error {
 	staff, err := b.actor(ctx, cmd.UserID)
 	if err != nil {
 		return err
@@ -114,10 +128,10 @@ func (b *Bot) startCase(ctx context.Context, cb slack.InteractionCallback, md me
 	subject := selectedValue(values, "målgruppe")
 	serviceID := selectedValue(values, "tjeneste")
 	if !caseRefPattern.MatchString(ref) {
-		return refusal{field: "saksreferanse", msg: "Saksreferansen må ha formen SAK-ÅÅÅÅ-NNNN, for eksempel SAK-2026-0042. Bruk aldri navn eller fødselsnummer."}
+		return refuse("saksreferanse", "case.ref_format")
 	}
 	if subject != "barn" && subject != "voksen" {
-		return refusal{field: "målgruppe", msg: "Velg om saken gjelder et barn eller en voksen."}
+		return refuse("målgruppe", "case.subject_required")
 	}
 	staff, err := b.actor(ctx, cb.User.ID)
 	if err != nil {
@@ -125,7 +139,7 @@ func (b *Bot) startCase(ctx context.Context, cb slack.InteractionCallback, md me
 	}
 	actor := workflowActor(staff)
 	if !actor.MemberOf(serviceID) {
-		return refusal{field: "tjeneste", msg: "Velg en tjeneste du selv arbeider i."}
+		return refuse("tjeneste", "case.own_service")
 	}
 	svc, err := b.dir.Service(ctx, serviceID)
 	if err != nil {
@@ -138,7 +152,7 @@ func (b *Bot) startCase(ctx context.Context, cb slack.InteractionCallback, md me
 	id := workflows.WorkflowID(ref, svc.ID)
 	_, err = b.temporal.ExecuteWorkflow(ctx, startOptions(id, in), workflows.CollaborationDuty, in)
 	if isAlreadyStarted(err) {
-		return refusal{field: "saksreferanse", msg: fmt.Sprintf("Sak %s er allerede opprettet for %s. Bruk `/samarbeid status %s`.", ref, svc.Name, ref)}
+		return refuse("saksreferanse", "case.exists", "Ref", ref, "Service", svc.Name)
 	}
 	if err != nil {
 		return err
@@ -146,16 +160,16 @@ func (b *Bot) startCase(ctx context.Context, cb slack.InteractionCallback, md me
 	b.log.Info("sak opprettet", "sak", ref, "tjeneste", svc.ID, "av", cb.User.ID)
 	if md.Channel != "" {
 		_, _ = b.slack.PostEphemeralContext(ctx, md.Channel, cb.User.ID, slack.MsgOptionText(
-			fmt.Sprintf("Sak %s er opprettet. Steg 1 venter i kanalen til %s (<#%s>).", ref, svc.Name, svc.SlackChannel), false))
+			b.textsFor(staff).T("case.created", "Ref", ref, "Service", svc.Name, "Channel", svc.SlackChannel), false))
 	}
 	return nil
 }
 
 // caseStatusText finds every duty running for a case reference and shows the ones the user
 // may see. No free text is shown here; details open in a modal.
-func (b *Bot) caseStatusText(ctx context.Context, userID, ref string) (string, error) {
+func (b *Bot) caseStatusText(ctx context.Context, tr *i18n.Translator, userID, ref string) (string, error) {
 	if !caseRefPattern.MatchString(ref) {
-		return "", refusal{msg: "Saksreferansen må ha formen SAK-ÅÅÅÅ-NNNN."}
+		return "", refuse("", "case.ref_format_short")
 	}
 	staff, err := b.actor(ctx, userID)
 	if err != nil {
@@ -173,20 +187,20 @@ func (b *Bot) caseStatusText(ctx context.Context, userID, ref string) (string, e
 		switch {
 		case isCoordinatorCase(id):
 			if st, err := b.coordinatorStatus(ctx, id); err == nil && (seesAll || st.RequestedBy == staff.SlackUserID || (st.Coordinator != nil && st.Coordinator.SlackUserID == staff.SlackUserID)) {
-				parts = append(parts, describeCoordinator(st))
+				parts = append(parts, describeCoordinator(tr, st))
 			}
 		case isPlanCase(id):
 			if st, err := b.planStatus(ctx, id); err == nil && (seesAll || st.CoordinatorSlackUserID == staff.SlackUserID) {
-				parts = append(parts, describePlan(st))
+				parts = append(parts, describePlan(tr, st))
 			}
 		default:
 			if st, err := b.status(ctx, id); err == nil && mayView(staff, st, ke.ID) {
-				parts = append(parts, b.describeStatus(ctx, st))
+				parts = append(parts, b.describeStatus(ctx, tr, st))
 			}
 		}
 	}
 	if len(parts) == 0 {
-		return fmt.Sprintf("Fant ingen sak %s som du har tilgang til.", ref), nil
+		return tr.T("case.none_found", "Ref", ref), nil
 	}
 	return strings.Join(parts, "\n\n"), nil
 }
@@ -216,78 +230,80 @@ func (b *Bot) caseWorkflowIDs(ctx context.Context, ref string, ownServices []str
 	return ids, nil
 }
 
-func (b *Bot) describeStatus(ctx context.Context, st workflows.Status) string {
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "*%s* (%s) · %s · %s\n", st.CaseRef, st.Subject, b.serviceName(ctx, st.InitiatingServiceID), stepTitle(string(st.Step)))
-	if line := deadlineLine("Neste frist", st.NextDeadline, st.Overdue, "fristen er oversittet"); line != "" {
-		sb.WriteString(line + "\n")
+func (b *Bot) describeStatus(ctx context.Context, tr *i18n.Translator, st workflows.Status) string {
+	lines := []string{tr.T("status.line", "Ref", st.CaseRef, "Subject", subjectText(tr, st.Subject),
+		"Service", b.serviceName(ctx, st.InitiatingServiceID), "Step", stepTitleIn(tr, string(st.Step)))}
+	if line := deadlineLine(tr, "status.deadline", st.NextDeadline, st.Overdue); line != "" {
+		lines = append(lines, line)
 	}
 	if c := st.Coordinator; c != nil {
-		fmt.Fprintf(&sb, "Koordineres av <@%s> (%s) fra %s.\n", c.SlackUserID, c.Title, calendar.FormatDate(c.At))
+		lines = append(lines, tr.T("status.coordinated", "User", c.SlackUserID, "Title", titleText(tr, c.Title), "Date", c.At))
 	}
 	if st.NoOtherServices {
-		sb.WriteString("Ingen andre tjenester gir tjenester til personen.\n")
+		lines = append(lines, tr.T("status.no_other_services"))
 	}
 	for _, s := range st.Services {
-		fmt.Fprintf(&sb, "• %s: %s\n", b.serviceName(ctx, s.ServiceID), serviceLine(s))
+		lines = append(lines, tr.T("status.service", "Service", b.serviceName(ctx, s.ServiceID), "State", serviceLine(tr, s)))
 	}
 	if st.Outcome != "" {
-		fmt.Fprintf(&sb, "Utfall: %s\n", outcomeText(st.Outcome))
+		lines = append(lines, tr.T("status.outcome", "Outcome", outcomeTextIn(tr, st.Outcome)))
 	}
-	fmt.Fprintf(&sb, "Fristpolicy: %s", st.PolicyVersion)
-	return sb.String()
+	lines = append(lines, tr.T("status.policy", "Version", st.PolicyVersion))
+	return strings.Join(lines, "\n")
 }
 
-func describeCoordinator(st workflows.CoordinatorStatus) string {
-	text := fmt.Sprintf("*%s* · %s (%s): %s", st.CaseRef, capitalize(st.Title), st.Citation, coordStepTitle(string(st.Step)))
+func describeCoordinator(tr *i18n.Translator, st workflows.CoordinatorStatus) string {
+	key := "status.coordinator"
 	if st.Waiting != "" {
-		text += ", " + st.Waiting
+		key = "status.coordinator_waiting"
 	}
+	lines := []string{tr.T(key, "Ref", st.CaseRef, "Title", kindTitle(tr, st.Kind), "Citation", st.Citation,
+		"Step", coordStepTitleIn(tr, string(st.Step)), "Waiting", waitingText(tr, st.Waiting))}
 	if c := st.Coordinator; c != nil && c.Answer == workflows.NominationAccepted {
-		text += fmt.Sprintf("\nKoordinator: <@%s>", c.SlackUserID)
+		lines = append(lines, tr.T("status.coordinator_named", "User", c.SlackUserID))
 	}
-	if line := deadlineLine("Neste frist", st.NextDeadline, st.Overdue, "fristen er oversittet"); line != "" {
+	if line := deadlineLine(tr, "status.deadline", st.NextDeadline, st.Overdue); line != "" {
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func describePlan(tr *i18n.Translator, st workflows.PlanStatus) string {
+	text := tr.T("status.plan", "Ref", st.CaseRef, "Step", planStepText(tr, st.Step), "User", st.CoordinatorSlackUserID)
+	if line := deadlineLine(tr, "status.revision", st.NextDeadline, st.Overdue); line != "" {
 		text += "\n" + line
 	}
 	return text
 }
 
-func describePlan(st workflows.PlanStatus) string {
-	text := fmt.Sprintf("*%s* · Individuell plan (%s), koordinator <@%s>", st.CaseRef, st.Step, st.CoordinatorSlackUserID)
-	if line := deadlineLine("Neste revisjon", st.NextDeadline, st.Overdue, "revisjonen er forsinket"); line != "" {
-		text += "\n" + line
-	}
-	return text
-}
-
-// deadlineLine is "Neste frist: <date>", with a warning when overdue; "" when none is open.
-func deadlineLine(label string, due time.Time, overdue bool, late string) string {
+// deadlineLine is "Neste frist: <date>" (key), or key+"_overdue" with a warning when the
+// deadline has passed; "" when none is open.
+func deadlineLine(tr *i18n.Translator, key string, due time.Time, overdue bool) string {
 	if due.IsZero() {
 		return ""
 	}
-	line := label + ": " + calendar.FormatDate(due)
 	if overdue {
-		line += " · :warning: *" + late + "*"
+		key += "_overdue"
 	}
-	return line
+	return tr.T(key, "Date", due)
 }
 
-func serviceLine(s workflows.ServiceStatus) string {
+func serviceLine(tr *i18n.Translator, s workflows.ServiceStatus) string {
 	switch {
 	case s.Assessment == nil:
-		return "ikke vurdert"
+		return tr.T("service_state.not_assessed")
 	case !s.Assessment.Needed:
-		return "samarbeid ikke nødvendig"
+		return tr.T("service_state.not_needed")
 	case s.Contact != nil && s.Contact.Answer != "":
-		return "forespørsel " + answerText(s.Contact.Answer)
+		return tr.T("service_state.answered", "Answer", answerTextIn(tr, s.Contact.Answer))
 	case s.Contact != nil:
-		return "forespørsel sendt, venter på svar"
+		return tr.T("service_state.requested")
 	case s.Consent.Permits():
-		return "grunnlag registrert, forespørsel ikke sendt"
+		return tr.T("service_state.basis")
 	case s.Consent != nil:
-		return "samtykke nektet"
+		return tr.T("service_state.refused")
 	default:
-		return "samarbeid nødvendig, samtykke mangler"
+		return tr.T("service_state.missing")
 	}
 }
 

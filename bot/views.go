@@ -8,6 +8,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/samarbeid/samarbeid/calendar"
+	"github.com/samarbeid/samarbeid/i18n"
 	"github.com/samarbeid/samarbeid/workflows"
 )
 
@@ -146,7 +147,7 @@ func detailsView(st workflows.Status, name func(context.Context, string) string)
 	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(sb.String()), nil, nil)}
 	for _, s := range st.Services {
 		var d strings.Builder
-		fmt.Fprintf(&d, "*%s*: %s", name(ctx, s.ServiceID), serviceLine(s))
+		fmt.Fprintf(&d, "*%s*: %s", name(ctx, s.ServiceID), serviceLine(i18n.For(i18n.Default), s))
 		if a := s.Assessment; a != nil {
 			fmt.Fprintf(&d, "\nVurdert av <@%s>: %s", a.By, a.Reason)
 			if a.About != "" {
