@@ -65,6 +65,9 @@ func main() {
 	flag.IntVar(&o.ackSamples, "ack-samples", 100, "målinger av kvitteringstid per samtidighetsnivå (1, 10, 50), høyst")
 	flag.BoolVar(&o.keepDB, "keep-db", false, "behold benchmark-databasen etterpå")
 	flag.Parse()
+	if scaleRequested() { // bench/scale.go
+		os.Exit(runScaleMode(o.database, o.keepDB))
+	}
 	if o.cases < 1 || o.concurrency < 1 || o.ackSamples < 1 {
 		fmt.Fprintln(os.Stderr, "-cases, -concurrency og -ack-samples må være minst 1")
 		os.Exit(2)
