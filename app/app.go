@@ -165,7 +165,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	}
 	if !cfg.NoBot {
 		a.bot = bot.New(bot.Config{Temporal: a.Temporal, Slack: slackClient, Directory: a.Store, SigningSecret: signingSecret,
-			Logger: log, Policy: municipality, Metrics: a.metrics})
+			Logger: log, Policy: municipality, Metrics: a.metrics, Language: cfg.Language})
 		a.bot.Register(mux)
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"go.temporal.io/sdk/client"
 
+	"github.com/samarbeid/samarbeid/i18n"
 	"github.com/samarbeid/samarbeid/policy"
 )
 
@@ -34,6 +35,9 @@ type Config struct {
 	HTTPAddr           string `env:"HTTP_ADDR" envDefault:":8080"`
 	// PolicyFile is the municipality's deadline policy (YAML); empty uses DOMAIN.md's defaults.
 	PolicyFile string `env:"SAMARBEID_POLICY"`
+	// Language is the workspace's language: nb (bokmål, the default), nn (nynorsk) or en.
+	// A user's own choice (/samarbeid språk) wins for what only they see.
+	Language string `env:"SAMARBEID_LANGUAGE" envDefault:"nb"`
 	// DigestAt is when the KE's daily digest goes out on weekdays, HH:MM Oslo time.
 	DigestAt string `env:"SAMARBEID_DAGSOVERSIKT" envDefault:"07:30"`
 
@@ -106,6 +110,9 @@ func (c Config) Validate() error {
 		if _, err := policy.LoadFile(c.PolicyFile); err != nil {
 			bad("SAMARBEID_POLICY: %v", err)
 		}
+	}
+	if c.Language != "" && !i18n.Valid(c.Language) {
+		bad("SAMARBEID_LANGUAGE må være nb (bokmål), nn (nynorsk) eller en (engelsk) (er %q)", c.Language)
 	}
 	if len(problems) > 0 {
 		return errors.New("samarbeid starter ikke, fordi konfigurasjonen har feil:\n  - " + strings.Join(problems, "\n  - "))
