@@ -32,7 +32,9 @@ import (
 	"github.com/jackc/pgx/v5"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 
+	"github.com/samarbeid/samarbeid/activities"
 	"github.com/samarbeid/samarbeid/audit"
 	"github.com/samarbeid/samarbeid/internal/faultproxy"
 	"github.com/samarbeid/samarbeid/internal/testdb"
@@ -557,9 +559,14 @@ func TestFaultPostgresRestart(t *testing.T) {
 	case <-time.After(60 * time.Second):
 		t.Fatal("no COMMIT went through the proxy")
 	}
+	// The COMMIT that took the proxy down was carried out, and nothing after it.
 	atCut := ledgerRows()
-	if atCut <= n {
-		t.Fatalf("%d ledger rows when the proxy went down, want more than %d: the COMMIT that took it down was carried out", atCut, n)
+	if atCut != n+1 {
+		t.Fatalf("%d ledger rows when the proxy went down, want %d", atCut, n+1)
+	}
+	var unanswered, unansweredWF string
+	if err := direct.QueryRow(ctx, `SELECT key, workflow_id FROM audit_ledger WHERE seq = $1`, atCut).Scan(&unanswered, &unansweredWF); err != nil {
+		t.Fatal(err)
 	}
 	// Cases started during the outage: their first ledger row cannot be written yet.
 	late := faultRefs(7300, during)
@@ -593,8 +600,41 @@ func TestFaultPostgresRestart(t *testing.T) {
 	if acc.retries["RecordAudit"] < during {
 		t.Errorf("RecordAudit retried %d times, want at least one per late case", acc.retries["RecordAudit"])
 	}
-	t.Logf("%s; proxy %+v; revisjonsrader da forbindelsen ble kuttet: %d (av dem 1 skrevet uten svar); siste feil: %q",
-		acc, proxy.Stats(), atCut, acc.lastFailures["RecordAudit"])
+	// The append whose answer was lost was tried again, and found its row (accountFor saw
+	// every key once).
+	if attempt := auditAttempt(t, a, unansweredWF, unanswered); attempt < 2 {
+		t.Errorf("the append of %s, committed without an answer, took %d attempt(s); want a retry", unanswered, attempt)
+	}
+	t.Logf("%s; proxy %+v; revisjonsrader da forbindelsen ble kuttet: %d (den siste, %s, skrevet uten svar); siste feil: %q",
+		acc, proxy.Stats(), atCut, unanswered, acc.lastFailures["RecordAudit"])
+}
+
+// auditAttempt is the attempt at which the workflow's RecordAudit of key succeeded.
+func auditAttempt(t *testing.T, a *App, workflowID, key string) int32 {
+	t.Helper()
+	ctx := context.Background()
+	var scheduled int64
+	it := a.Temporal.GetWorkflowHistory(ctx, workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for it.HasNext() {
+		ev, err := it.Next()
+		if err != nil {
+			t.Fatalf("history of %s: %v", workflowID, err)
+		}
+		if attrs := ev.GetActivityTaskScheduledEventAttributes(); attrs != nil && attrs.GetActivityType().GetName() == "RecordAudit" {
+			var rec activities.AuditRecord
+			if err := converter.GetDefaultDataConverter().FromPayloads(attrs.GetInput(), &rec); err != nil {
+				t.Fatal(err)
+			}
+			if rec.Key == key {
+				scheduled = ev.GetEventId()
+			}
+		}
+		if attrs := ev.GetActivityTaskStartedEventAttributes(); attrs != nil && scheduled != 0 && attrs.GetScheduledEventId() == scheduled {
+			return attrs.GetAttempt()
+		}
+	}
+	t.Fatalf("no RecordAudit of %s in the history of %s", key, workflowID)
+	return 0
 }
 
 // ---- 3. Slack answering 429 and 500 ----

@@ -33,6 +33,7 @@ type Proxy struct {
 	listener net.Listener
 	conns    map[*link]bool
 	trigger  []byte // DownAfter's pattern, lower case; nil when not armed
+	tripping *link  // the link that sent the pattern, until the proxy is down
 	tripped  chan struct{}
 	stats    Stats
 	closed   bool
@@ -115,7 +116,8 @@ func (p *Proxy) Up() error {
 
 // DownAfter arms the proxy: the next time a client sends bytes containing pattern (ASCII,
 // case-insensitive, within one read), they are passed on to the server, the server's answer
-// is held back, and once the server has answered the proxy goes down as Down does. The channel closes when that happened.
+// is held back, and once the server has answered the proxy goes down as Down does; from
+// the pattern on, no other client's bytes reach the server. The channel closes when that happened.
 func (p *Proxy) DownAfter(pattern []byte) <-chan struct{} {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -173,9 +175,14 @@ func (p *Proxy) pipeUp(c *link) {
 		n, err := c.client.Read(buf)
 		if n > 0 {
 			p.mu.Lock()
+			if p.tripping != nil && p.tripping != c {
+				// Going down: nothing more reaches the server.
+				p.mu.Unlock()
+				return
+			}
 			trip := p.trigger != nil && bytes.Contains(bytes.ToLower(buf[:n]), p.trigger)
 			if trip {
-				p.trigger = nil
+				p.trigger, p.tripping = nil, c
 			}
 			p.mu.Unlock()
 			if trip {
@@ -196,6 +203,7 @@ func (p *Proxy) pipeUp(c *link) {
 					p.stats.Cut++
 				}
 				p.downLocked()
+				p.tripping = nil
 				close(p.tripped)
 				p.mu.Unlock()
 				return
