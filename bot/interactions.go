@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/samarbeid/samarbeid/i18n"
 	"github.com/samarbeid/samarbeid/workflows"
 )
 
@@ -51,7 +51,7 @@ const (
 func (b *Bot) handleInteraction(w http.ResponseWriter, r *http.Request) {
 	var cb slack.InteractionCallback
 	if err := json.Unmarshal([]byte(r.FormValue("payload")), &cb); err != nil {
-		http.Error(w, "ugyldig payload", http.StatusBadRequest)
+		http.Error(w, b.workspaceTexts().T("http.bad_payload"), http.StatusBadRequest)
 		return
 	}
 	switch cb.Type {
@@ -78,9 +78,10 @@ func (b *Bot) handleBlockAction(w http.ResponseWriter, cb slack.InteractionCallb
 		defer b.inflight.Done()
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		reply, err := b.blockAction(ctx, cb, action)
+		tr := b.texts(ctx, cb.User.ID)
+		reply, err := b.blockAction(ctx, tr, cb, action)
 		if err != nil {
-			reply = b.userMessage(err)
+			reply = b.userMessageIn(tr, err)
 		}
 		switch {
 		case reply == "":
@@ -98,7 +99,7 @@ func (b *Bot) handleBlockAction(w http.ResponseWriter, cb slack.InteractionCallb
 }
 
 // blockAction returns a line for the user, or "" when a modal opened instead.
-func (b *Bot) blockAction(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) (string, error) {
+func (b *Bot) blockAction(ctx context.Context, tr *i18n.Translator, cb slack.InteractionCallback, action *slack.BlockAction) (string, error) {
 	workflowID, serviceID := parseButtonValue(action.Value)
 	md := metadata{WorkflowID: workflowID, ServiceID: serviceID, Channel: cb.Channel.ID}
 	if md.Channel == "" {
@@ -124,20 +125,20 @@ func (b *Bot) blockAction(ctx context.Context, cb slack.InteractionCallback, act
 			workflows.ContactRequest{Actor: actor, ServiceID: serviceID}); err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("Kontaktforespørsel sendt til %s.", b.serviceName(ctx, serviceID)), nil
+		return tr.T("contact.sent", "Service", b.serviceName(ctx, serviceID)), nil
 	case actionNotOurs:
 		if _, err := b.update(ctx, workflowID, updateID, workflows.UpdateAnswerContact,
 			workflows.ContactAnswer{Actor: actor, ServiceID: serviceID, Answer: workflows.AnswerNotOurs}); err != nil {
 			return "", err
 		}
-		return "Registrert: saken hører ikke til dere. Tjenesten som spurte, har fått beskjed.", nil
+		return tr.T("contact.not_ours"), nil
 	}
 
 	st, err := b.status(ctx, workflowID)
 	if err != nil {
 		return "", err
 	}
-	if answered := staleClick(st, action.ActionID, serviceID, func(id string) string { return b.serviceName(ctx, id) }); answered != "" {
+	if answered := staleClickIn(tr, st, action.ActionID, serviceID, func(id string) string { return b.serviceName(ctx, id) }); answered != "" {
 		return answered, nil
 	}
 	var view slack.ModalViewRequest
@@ -159,11 +160,11 @@ func (b *Bot) blockAction(ctx context.Context, cb slack.InteractionCallback, act
 	case actionDetails:
 		ke, _ := b.dir.CoordinatingUnit(ctx)
 		if !mayView(staff, st, ke.ID) {
-			return "", refusal{msg: "Du har ikke tilgang til detaljene i denne saken."}
+			return "", refuse("", "err.no_access_details")
 		}
 		view = detailsView(st, b.serviceName)
 	default:
-		return "", refusal{msg: "Denne knappen kjenner ikke samarbeid igjen."}
+		return "", refuse("", "err.unknown_button")
 	}
 	_, err = b.slack.OpenViewContext(ctx, cb.TriggerID, view)
 	return "", err
@@ -190,9 +191,10 @@ func (b *Bot) handleViewSubmission(w http.ResponseWriter, cb slack.InteractionCa
 		late := answered
 		mu.Unlock()
 		if late && md.Channel != "" {
-			text := "Svaret ditt er registrert."
+			tr := b.texts(ctx, cb.User.ID)
+			text := tr.T("contact.registered")
 			if err != nil {
-				text = b.userMessage(err)
+				text = b.userMessageIn(tr, err)
 			}
 			_, _ = b.slack.PostEphemeralContext(ctx, md.Channel, cb.User.ID, slack.MsgOptionText(text, false))
 		}
@@ -204,7 +206,9 @@ func (b *Bot) handleViewSubmission(w http.ResponseWriter, cb slack.InteractionCa
 			w.WriteHeader(http.StatusOK)
 			return
 		}
-		writeJSON(w, slack.NewErrorsViewSubmissionResponse(map[string]string{b.errorBlock(cb, err): b.userMessage(err)}))
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		writeJSON(w, slack.NewErrorsViewSubmissionResponse(map[string]string{b.errorBlock(cb, err): b.userMessageIn(b.texts(ctx, cb.User.ID), err)}))
 	case <-time.After(b.answerWithin):
 		mu.Lock()
 		answered = true
@@ -220,8 +224,8 @@ func (b *Bot) errorBlock(cb slack.InteractionCallback, err error) string {
 	field := ""
 	if r, ok := err.(refusal); ok {
 		field = r.field
-	} else if _, f, ok := refusalFrom(err); ok {
-		field = f
+	} else if _, r, ok := workflows.RefusalOf(err); ok {
+		field = r.Field
 	}
 	first := ""
 	for _, blk := range cb.View.Blocks.BlockSet {
@@ -278,7 +282,7 @@ func (b *Bot) viewSubmission(ctx context.Context, cb slack.InteractionCallback, 
 			Actor: actor, ServiceID: md.ServiceID, Answer: workflows.AnswerDeclined, Reason: inputValue(values, "begrunnelse"),
 		})
 	default:
-		return refusal{msg: "Ukjent skjema."}
+		return refuse("", "err.unknown_form")
 	}
 	return err
 }

@@ -1,24 +1,28 @@
 package bot
 
 import (
-	"fmt"
-
-	"github.com/samarbeid/samarbeid/calendar"
+	"github.com/samarbeid/samarbeid/i18n"
 	"github.com/samarbeid/samarbeid/workflows"
 )
 
-// staleClick explains what already happened when a button on an older message is clicked
-// (a prompt scrolled up, a second person answering the same request), instead of opening a
-// modal whose answer the workflow would only refuse. It returns "" when the click is current.
+// staleClick is staleClickIn in bokmål.
 func staleClick(st workflows.Status, actionID, serviceID string, name func(string) string) string {
+	return staleClickIn(i18n.For(i18n.Default), st, actionID, serviceID, name)
+}
+
+// staleClickIn explains, in tr's language, what already happened when a button on an older
+// message is clicked (a prompt scrolled up, a second person answering the same request),
+// instead of opening a modal whose answer the workflow would only refuse. It returns "" when
+// the click is current.
+func staleClickIn(tr *i18n.Translator, st workflows.Status, actionID, serviceID string, name func(string) string) string {
 	by := func(user string) string {
 		if user == "" {
 			return ""
 		}
-		return fmt.Sprintf(" av <@%s>", user)
+		return tr.T("stale.by", "User", user)
 	}
 	if st.Step == workflows.StepDone {
-		return fmt.Sprintf("Sak %s er avsluttet, så knappen på denne meldingen gjelder ikke lenger. `/samarbeid status %s` viser hva som ble avgjort.", st.CaseRef, st.CaseRef)
+		return tr.T("stale.closed", "Ref", st.CaseRef)
 	}
 	var svc *workflows.ServiceStatus
 	for i := range st.Services {
@@ -29,23 +33,21 @@ func staleClick(st workflows.Status, actionID, serviceID string, name func(strin
 	switch actionID {
 	case actionClarify:
 		if st.Step != workflows.StepClarify {
-			return fmt.Sprintf("Steg 1 i sak %s er allerede besvart%s %s. Saken står nå på %s.",
-				st.CaseRef, by(st.ClarifiedBy), calendar.FormatDate(st.ClarifiedAt), stepTitle(string(st.Step)))
+			return tr.T("stale.clarified", "Ref", st.CaseRef, "By", by(st.ClarifiedBy), "Date", st.ClarifiedAt,
+				"Step", stepTitleIn(tr, string(st.Step)))
 		}
 	case actionAssess:
 		if svc != nil && svc.Assessment != nil {
-			return fmt.Sprintf("Behovet for samarbeid med %s i sak %s er allerede vurdert%s %s.",
-				name(serviceID), st.CaseRef, by(svc.Assessment.By), calendar.FormatDate(svc.Assessment.At))
+			return tr.T("stale.assessed", "Service", name(serviceID), "Ref", st.CaseRef, "By", by(svc.Assessment.By), "Date", svc.Assessment.At)
 		}
 	case actionConsent:
 		if svc != nil && svc.Consent.Permits() {
-			return fmt.Sprintf("Grunnlaget for å dele opplysninger med %s i sak %s er allerede registrert%s %s.",
-				name(serviceID), st.CaseRef, by(svc.Consent.By), calendar.FormatDate(svc.Consent.At))
+			return tr.T("stale.consent", "Service", name(serviceID), "Ref", st.CaseRef, "By", by(svc.Consent.By), "Date", svc.Consent.At)
 		}
 	case actionAccept, actionDecline:
 		if svc != nil && svc.Contact != nil && svc.Contact.Answer != "" {
-			return fmt.Sprintf("Forespørselen i sak %s er allerede besvart (%s)%s %s.",
-				st.CaseRef, answerText(svc.Contact.Answer), by(svc.Contact.AnsweredBy), calendar.FormatDate(svc.Contact.AnsweredAt))
+			return tr.T("stale.answered", "Ref", st.CaseRef, "Answer", answerTextIn(tr, svc.Contact.Answer),
+				"By", by(svc.Contact.AnsweredBy), "Date", svc.Contact.AnsweredAt)
 		}
 	}
 	return ""
