@@ -58,6 +58,12 @@ func (b *Bot) handleCommand(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 	case "oversikt":
 		b.overviewCommand(ctx, w, cmd.UserID)
+	case "katalog":
+		text, err := b.directoryCommand(ctx, cmd.UserID, fields[1:])
+		if err != nil {
+			text = b.userMessageIn(tr, err)
+		}
+		ephemeral(w, text)
 	case "mine":
 		text, err := b.myTasks(ctx, cmd.UserID)
 		if err != nil {
@@ -114,7 +120,7 @@ func (b *Bot) openNewCase(ctx context.Context, tr *i18n.Translator, cmd slack.Sl
 			own = append(own, serviceOption{ID: s.ID, Name: s.Name})
 		}
 	}
-	view := newCaseView(ref, own, metadata{Channel: cmd.ChannelID})
+	view := newCaseView(tr, ref, own, metadata{Channel: cmd.ChannelID})
 	_, err = b.slack.OpenViewContext(ctx, cmd.TriggerID, view)
 	return err
 }

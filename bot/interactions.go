@@ -148,21 +148,21 @@ func (b *Bot) blockAction(ctx context.Context, tr *i18n.Translator, cb slack.Int
 		if err != nil {
 			return "", err
 		}
-		view = clarifyView(st.CaseRef, services, md)
+		view = clarifyView(tr, st.CaseRef, services, md)
 	case actionAssess:
-		view = assessView(st.CaseRef, b.serviceName(ctx, serviceID), md)
+		view = assessView(tr, st.CaseRef, b.serviceName(ctx, serviceID), md)
 	case actionConsent:
-		view = consentView(st.CaseRef, b.serviceName(ctx, serviceID), md)
+		view = consentView(tr, st.CaseRef, b.serviceName(ctx, serviceID), md)
 	case actionAccept:
-		view = acceptView(st.CaseRef, md)
+		view = acceptView(tr, st.CaseRef, md)
 	case actionDecline:
-		view = declineView(st.CaseRef, md)
+		view = declineView(tr, st.CaseRef, md)
 	case actionDetails:
 		ke, _ := b.dir.CoordinatingUnit(ctx)
 		if !mayView(staff, st, ke.ID) {
 			return "", refuse("", "err.no_access_details")
 		}
-		view = detailsView(st, b.serviceName)
+		view = detailsView(tr, st, b.serviceName)
 	default:
 		return "", refuse("", "err.unknown_button")
 	}

@@ -80,6 +80,12 @@ func stepTitleIn(tr *i18n.Translator, step string) string {
 	return step
 }
 
+// stepTitle, answerText and outcomeText say their texts in bokmål, for callers without a
+// translator yet.
+func stepTitle(step string) string      { return stepTitleIn(i18n.For(i18n.Default), step) }
+func answerText(answer string) string   { return answerTextIn(i18n.For(i18n.Default), answer) }
+func outcomeText(outcome string) string { return outcomeTextIn(i18n.For(i18n.Default), outcome) }
+
 // answerTextIn is a contact answer as it reads after "forespørsel" ("godtatt").
 func answerTextIn(tr *i18n.Translator, answer string) string {
 	switch answer {

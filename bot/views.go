@@ -2,12 +2,10 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/slack-go/slack"
 
-	"github.com/samarbeid/samarbeid/calendar"
 	"github.com/samarbeid/samarbeid/i18n"
 	"github.com/samarbeid/samarbeid/workflows"
 )
@@ -24,9 +22,16 @@ func mrkdwn(s string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
 }
 
+// modal is modalIn in bokmål, for callers not yet converted.
 func modal(callbackID, title, submit string, md metadata, blocks ...slack.Block) slack.ModalViewRequest {
+	return modalIn(i18n.For(i18n.Default), callbackID, title, submit, md, blocks...)
+}
+
+// modalIn builds a modal whose close button speaks tr's language; title and submit are
+// texts already said.
+func modalIn(tr *i18n.Translator, callbackID, title, submit string, md metadata, blocks ...slack.Block) slack.ModalViewRequest {
 	v := slack.ModalViewRequest{
-		Type: slack.VTModal, CallbackID: callbackID, Title: plain(title), Close: plain("Avbryt"),
+		Type: slack.VTModal, CallbackID: callbackID, Title: plain(title), Close: plain(tr.T("modal.cancel")),
 		PrivateMetadata: mustJSON(md), Blocks: slack.Blocks{BlockSet: blocks},
 	}
 	if submit != "" {
@@ -61,114 +66,119 @@ func options(pairs ...string) []*slack.OptionBlockObject {
 	return out
 }
 
-func privacyNote() slack.Block {
-	return slack.NewContextBlock("", mrkdwn(":lock: Skriv aldri navn, fødselsnummer eller helseopplysninger her utover det samarbeidet krever. Personens identitet står i journalsystemet."))
+// privacyNote is privacyNoteIn in bokmål, for callers not yet converted.
+func privacyNote() slack.Block { return privacyNoteIn(i18n.For(i18n.Default)) }
+
+func privacyNoteIn(tr *i18n.Translator) slack.Block {
+	return slack.NewContextBlock("", mrkdwn(tr.T("modal.privacy")))
 }
 
-func newCaseView(ref string, own []serviceOption, md metadata) slack.ModalViewRequest {
+func newCaseView(tr *i18n.Translator, ref string, own []serviceOption, md metadata) slack.ModalViewRequest {
 	var svcOpts []string
 	for _, s := range own {
 		svcOpts = append(svcOpts, s.ID, s.Name)
 	}
-	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Velg tjeneste"), fieldAction, options(svcOpts...)...)
+	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(tr.T("modal.select_service")), fieldAction, options(svcOpts...)...)
 	if len(own) == 1 {
 		sel.InitialOption = options(own[0].ID, own[0].Name)[0]
 	}
-	return modal(callbackNew, "Ny sak", "Opprett", md,
-		slack.NewSectionBlock(mrkdwn("Samarbeidsplikten: avklar andre tjenester, vurder behov for samarbeid og opprett kontakt. Hvert steg har en frist."), nil, nil),
-		input("saksreferanse", "Saksreferanse", "Pseudonym referanse, for eksempel SAK-2026-0042. Koble den til personen i journalsystemet.", false, textInput(false, ref)),
-		input("målgruppe", "Gjelder saken", "", false, slack.NewRadioButtonsBlockElement(fieldAction, options("barn", "Et barn (under 18)", "voksen", "En voksen")...)),
-		input("tjeneste", "Tjenesten som har saken", "", false, sel),
-		privacyNote(),
+	return modalIn(tr, callbackNew, tr.T("new_case.title"), tr.T("new_case.submit"), md,
+		slack.NewSectionBlock(mrkdwn(tr.T("new_case.intro")), nil, nil),
+		input("saksreferanse", tr.T("new_case.ref_label"), tr.T("new_case.ref_hint"), false, textInput(false, ref)),
+		input("målgruppe", tr.T("new_case.subject_label"), "", false, slack.NewRadioButtonsBlockElement(fieldAction,
+			options("barn", tr.T("new_case.child"), "voksen", tr.T("new_case.adult"))...)),
+		input("tjeneste", tr.T("new_case.service_label"), "", false, sel),
+		privacyNoteIn(tr),
 	)
 }
 
-func clarifyView(caseRef string, services []serviceOption, md metadata) slack.ModalViewRequest {
+func clarifyView(tr *i18n.Translator, caseRef string, services []serviceOption, md metadata) slack.ModalViewRequest {
 	var pairs []string
 	for _, s := range services {
 		pairs = append(pairs, s.ID, s.Name)
 	}
-	return modal(callbackClar, "Steg 1: Andre tjenester", "Send svar", md,
-		slack.NewSectionBlock(mrkdwn(fmt.Sprintf("*%s*: Gir andre tjenesteytere tjenester til personen? Velg alle du kjenner til.", caseRef)), nil, nil),
-		input("tjenester", "Andre tjenester", "Fra tjenestekatalogen", true,
-			slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeStatic, plain("Velg tjenester"), fieldAction, options(pairs...)...)),
-		input("ingen", "Eller", "", true, slack.NewCheckboxGroupsBlockElement(fieldAction, options("ingen", "Ingen andre tjenester gir tjenester til personen")...)),
+	return modalIn(tr, callbackClar, tr.T("clarify.title"), tr.T("clarify.submit"), md,
+		slack.NewSectionBlock(mrkdwn(tr.T("clarify.intro", "Ref", caseRef)), nil, nil),
+		input("tjenester", tr.T("clarify.services_label"), tr.T("clarify.services_hint"), true,
+			slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeStatic, plain(tr.T("clarify.services_placeholder")), fieldAction, options(pairs...)...)),
+		input("ingen", tr.T("clarify.or_label"), "", true, slack.NewCheckboxGroupsBlockElement(fieldAction, options("ingen", tr.T("clarify.none"))...)),
 	)
 }
 
-func assessView(caseRef, serviceName string, md metadata) slack.ModalViewRequest {
-	return modal(callbackAssess, "Steg 2: Vurdering", "Lagre vurdering", md,
-		slack.NewSectionBlock(mrkdwn(fmt.Sprintf("*%s*: Er det nødvendig å samarbeide med *%s* for å gi personen et helhetlig og samordnet tjenestetilbud? Vurderingen tar utgangspunkt i personens behov.", caseRef, serviceName)), nil, nil),
-		input("behov", "Behov for samarbeid", "", false, slack.NewRadioButtonsBlockElement(fieldAction, options("ja", "Ja, samarbeid er nødvendig", "nei", "Nei, ikke nå")...)),
-		input("tema", "Hva skal dere samarbeide om?", "Hva, hvor mye, hvor lenge og hvordan i praksis. Påkrevd ved ja.", true, textInput(true, "")),
-		input("begrunnelse", "Begrunnelse", "Hvorfor samarbeid er eller ikke er nødvendig", false, textInput(true, "")),
-		privacyNote(),
+func assessView(tr *i18n.Translator, caseRef, serviceName string, md metadata) slack.ModalViewRequest {
+	return modalIn(tr, callbackAssess, tr.T("assess.title"), tr.T("assess.submit"), md,
+		slack.NewSectionBlock(mrkdwn(tr.T("assess.intro", "Ref", caseRef, "Service", serviceName)), nil, nil),
+		input("behov", tr.T("assess.need_label"), "", false, slack.NewRadioButtonsBlockElement(fieldAction,
+			options("ja", tr.T("assess.needed"), "nei", tr.T("assess.not_now"))...)),
+		input("tema", tr.T("assess.about_label"), tr.T("assess.about_hint"), true, textInput(true, "")),
+		input("begrunnelse", tr.T("modal.reason"), tr.T("assess.reason_hint"), false, textInput(true, "")),
+		privacyNoteIn(tr),
 	)
 }
 
-func consentView(caseRef, serviceName string, md metadata) slack.ModalViewRequest {
-	return modal(callbackCons, "Samtykke", "Registrer", md,
-		slack.NewSectionBlock(mrkdwn(fmt.Sprintf("*%s*: Grunnlag for å dele opplysninger med *%s*. Samtykket gjelder tjenesten, ikke en navngitt ansatt. Også et nei skal registreres.", caseRef, serviceName)), nil, nil),
-		input("grunnlag", "Grunnlag", "", false, slack.NewRadioButtonsBlockElement(fieldAction, options(
-			workflows.BasisConsent, "Personen (eller foreldrene) har samtykket",
-			workflows.BasisStatutory, "Lovhjemmel gir adgang uten samtykke",
-			workflows.BasisRefused, "Personen har nektet samtykke")...)),
-		input("form", "Samtykkets form", "Muntlig samtykke gjelder når det er dokumentert", true,
-			slack.NewRadioButtonsBlockElement(fieldAction, options("skriftlig", "Skriftlig", "muntlig", "Muntlig")...)),
-		input("hjemmel", "Lovhjemmel", "Ved lovhjemmel: paragrafen som gir adgang, f.eks. barnevernsloven § 13-2", true, textInput(false, "")),
+func consentView(tr *i18n.Translator, caseRef, serviceName string, md metadata) slack.ModalViewRequest {
+	return modalIn(tr, callbackCons, tr.T("consent.title"), tr.T("modal.register"), md,
+		slack.NewSectionBlock(mrkdwn(tr.T("consent.intro", "Ref", caseRef, "Service", serviceName)), nil, nil),
+		input("grunnlag", tr.T("consent.basis_label"), "", false, slack.NewRadioButtonsBlockElement(fieldAction, options(
+			workflows.BasisConsent, tr.T("consent.given"),
+			workflows.BasisStatutory, tr.T("consent.statutory"),
+			workflows.BasisRefused, tr.T("consent.refused"))...)),
+		input("form", tr.T("consent.form_label"), tr.T("consent.form_hint"), true,
+			slack.NewRadioButtonsBlockElement(fieldAction, options("skriftlig", tr.T("consent.written"), "muntlig", tr.T("consent.oral"))...)),
+		input("hjemmel", tr.T("consent.statute_label"), tr.T("consent.statute_hint"), true, textInput(false, "")),
 	)
 }
 
-func acceptView(caseRef string, md metadata) slack.ModalViewRequest {
-	return modal(callbackAcc, "Godta kontakt", "Godta", md,
-		slack.NewSectionBlock(mrkdwn(fmt.Sprintf("*%s*: Dere godtar å samarbeide. Hvem blir kontaktperson hos dere?", caseRef)), nil, nil),
-		input("kontaktperson", "Kontaktperson", "Navn og telefon eller e-post til den ansatte", false, textInput(false, "")),
+func acceptView(tr *i18n.Translator, caseRef string, md metadata) slack.ModalViewRequest {
+	return modalIn(tr, callbackAcc, tr.T("accept.title"), tr.T("accept.submit"), md,
+		slack.NewSectionBlock(mrkdwn(tr.T("accept.intro", "Ref", caseRef)), nil, nil),
+		input("kontaktperson", tr.T("accept.person_label"), tr.T("accept.person_hint"), false, textInput(false, "")),
 	)
 }
 
-func declineView(caseRef string, md metadata) slack.ModalViewRequest {
-	return modal(callbackDecl, "Avslå kontakt", "Avslå", md,
-		slack.NewSectionBlock(mrkdwn(fmt.Sprintf("*%s*: Dere avslår forespørselen om samarbeid. Begrunnelsen sendes ikke til kanalen, men lagres i saken.", caseRef)), nil, nil),
-		input("begrunnelse", "Begrunnelse", "", false, textInput(true, "")),
-		privacyNote(),
+func declineView(tr *i18n.Translator, caseRef string, md metadata) slack.ModalViewRequest {
+	return modalIn(tr, callbackDecl, tr.T("decline.title"), tr.T("decline.submit"), md,
+		slack.NewSectionBlock(mrkdwn(tr.T("decline.intro", "Ref", caseRef)), nil, nil),
+		input("begrunnelse", tr.T("modal.reason"), "", false, textInput(true, "")),
+		privacyNoteIn(tr),
 	)
 }
 
 // detailsView shows a case with its free text, for a user allowed to see it. Free text is
 // never posted in a channel; this modal is only the viewer's.
-func detailsView(st workflows.Status, name func(context.Context, string) string) slack.ModalViewRequest {
+func detailsView(tr *i18n.Translator, st workflows.Status, name func(context.Context, string) string) slack.ModalViewRequest {
 	ctx := context.Background()
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "*%s* (%s)\nTjeneste: %s\nHjemmel: %s\nStår på: %s\n", st.CaseRef, st.Subject,
-		name(ctx, st.InitiatingServiceID), st.LegalBasis, stepTitle(string(st.Step)))
+	head := []string{tr.T("details.header", "Ref", st.CaseRef, "Subject", subjectText(tr, st.Subject),
+		"Service", name(ctx, st.InitiatingServiceID), "Basis", st.LegalBasis, "Step", stepTitleIn(tr, string(st.Step)))}
 	if !st.NextDeadline.IsZero() {
-		fmt.Fprintf(&sb, "Neste frist: %s\n", calendar.FormatDate(st.NextDeadline))
+		head = append(head, tr.T("details.next_deadline", "Date", st.NextDeadline))
 	}
-	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(sb.String()), nil, nil)}
+	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(strings.Join(head, "\n")), nil, nil)}
 	for _, s := range st.Services {
-		var d strings.Builder
-		fmt.Fprintf(&d, "*%s*: %s", name(ctx, s.ServiceID), serviceLine(i18n.For(i18n.Default), s))
+		lines := []string{tr.T("details.service", "Service", name(ctx, s.ServiceID), "State", serviceLine(tr, s))}
 		if a := s.Assessment; a != nil {
-			fmt.Fprintf(&d, "\nVurdert av <@%s>: %s", a.By, a.Reason)
+			lines = append(lines, tr.T("details.assessed", "User", a.By, "Reason", a.Reason))
 			if a.About != "" {
-				fmt.Fprintf(&d, "\nSamarbeid om: %s", a.About)
+				lines = append(lines, tr.T("details.about", "About", a.About))
 			}
 		}
 		if c := s.Consent; c != nil {
-			fmt.Fprintf(&d, "\nGrunnlag: %s %s%s (<@%s>)", c.Basis, c.Form, c.StatutoryBasis, c.By)
+			lines = append(lines, tr.T("details.basis", "Basis", basisText(tr, c.Basis), "Form", basisText(tr, c.Form),
+				"Statute", c.StatutoryBasis, "User", c.By))
 		}
 		if c := s.Contact; c != nil && c.Answer != "" {
-			fmt.Fprintf(&d, "\nSvar fra <@%s>: %s", c.AnsweredBy, answerText(c.Answer))
+			answer := tr.T("details.answer", "User", c.AnsweredBy, "Answer", answerTextIn(tr, c.Answer))
 			if c.ContactPerson != "" {
-				fmt.Fprintf(&d, "; kontaktperson %s", c.ContactPerson)
+				answer += tr.T("details.contact_person", "Person", c.ContactPerson)
 			}
 			if c.Reason != "" {
-				fmt.Fprintf(&d, "; begrunnelse: %s", c.Reason)
+				answer += tr.T("details.reason", "Reason", c.Reason)
 			}
+			lines = append(lines, answer)
 		}
-		blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(d.String()), nil, nil))
+		blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(strings.Join(lines, "\n")), nil, nil))
 	}
-	return modal("detaljer", "Sak "+st.CaseRef, "", metadata{}, blocks...)
+	return modalIn(tr, "detaljer", tr.T("details.title", "Ref", st.CaseRef), "", metadata{}, blocks...)
 }
 
 func (b *Bot) serviceName(ctx context.Context, id string) string {
@@ -190,44 +200,4 @@ func (b *Bot) otherServices(ctx context.Context, exclude string) ([]serviceOptio
 		}
 	}
 	return out, nil
-}
-
-func stepTitle(step string) string {
-	switch step {
-	case string(workflows.StepClarify):
-		return "Steg 1 av 3: avklare andre tjenester"
-	case string(workflows.StepAssess):
-		return "Steg 2 av 3: vurdere behov for samarbeid"
-	case string(workflows.StepContact):
-		return "Steg 3 av 3: opprette kontakt"
-	case "svar":
-		return "svar på forespørsel om samarbeid"
-	case string(workflows.StepDone):
-		return "avsluttet"
-	}
-	return step
-}
-
-func answerText(answer string) string {
-	switch answer {
-	case workflows.AnswerAccepted:
-		return "godtatt"
-	case workflows.AnswerDeclined:
-		return "avslått"
-	case workflows.AnswerNotOurs:
-		return "besvart med «ikke vårt ansvar»"
-	}
-	return answer
-}
-
-func outcomeText(outcome string) string {
-	switch outcome {
-	case "ingen_andre_tjenester":
-		return "ingen andre tjenester gir tjenester; samarbeid er ikke aktuelt nå"
-	case "samarbeid_ikke_nødvendig":
-		return "samarbeid er vurdert som ikke nødvendig"
-	case "kontakt_avklart":
-		return "alle kontaktforespørsler er besvart"
-	}
-	return outcome
 }
