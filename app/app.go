@@ -44,6 +44,7 @@ type App struct {
 	dev         *devserver.Server
 	metrics     *metrics.Metrics
 	bot         *bot.Bot
+	socket      *bot.SocketMode // Socket Mode, when SLACK_APP_TOKEN is set
 	worker      sdkworker.Worker
 	http        *http.Server
 	serveErr    chan error
@@ -130,9 +131,9 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	} else if botToken == "" {
 		listener.Close()
 		return nil, errors.New("SLACK_BOT_TOKEN mangler: en worker uten bot i samme prosess må kunne poste til Slack")
-	} else if signingSecret == "" && !cfg.NoBot {
+	} else if signingSecret == "" && !cfg.NoBot && cfg.SlackAppToken == "" {
 		listener.Close()
-		return nil, errors.New("SLACK_SIGNING_SECRET mangler: den trengs for å kontrollere at forespørslene kommer fra Slack")
+		return nil, errors.New("SLACK_SIGNING_SECRET mangler: den trengs for å kontrollere at forespørslene kommer fra Slack (eller sett SLACK_APP_TOKEN for Socket Mode, som ikke trenger den)")
 	}
 	var slackOpts []slack.Option
 	if apiURL != "" {
@@ -166,13 +167,31 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	if !cfg.NoBot {
 		a.bot = bot.New(bot.Config{Temporal: a.Temporal, Slack: slackClient, Directory: a.Store, SigningSecret: signingSecret,
 			Logger: log, Policy: municipality, Metrics: a.metrics, Language: cfg.Language})
-		a.bot.Register(mux)
+		if signingSecret != "" { // Socket Mode alone has no secret to check HTTP requests with
+			a.bot.Register(mux)
+		}
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", a.ready)
 	mux.Handle("GET /metrics", a.metrics.Handler())
 	a.http = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() { a.serveErr <- a.http.Serve(listener) }()
+	if cfg.SlackAppToken != "" && a.bot != nil {
+		// Socket Mode: Slack's requests arrive over a WebSocket samarbeid opens; no public URL.
+		a.socket = a.bot.SocketMode(bot.SocketModeConfig{Silence: cfg.SocketSilence,
+			Slack: slack.New(botToken, append(slackOpts, slack.OptionAppLevelToken(cfg.SlackAppToken))...)})
+		if err := a.socket.Start(ctx, 15*time.Second); err != nil {
+			return nil, fmt.Errorf("Socket Mode (SLACK_APP_TOKEN): %w", err)
+		}
+		go func() {
+			if err, ok := <-a.socket.Err(); ok && err != nil {
+				select {
+				case a.serveErr <- fmt.Errorf("Socket Mode (SLACK_APP_TOKEN): %w", err):
+				default:
+				}
+			}
+		}()
+	}
 	return a, nil
 }
 
@@ -259,6 +278,9 @@ func (a *App) Wait(ctx context.Context) error {
 // finishes what it acknowledged to Slack; then the worker drains its running tasks; then
 // Temporal and PostgreSQL.
 func (a *App) Stop() {
+	if a.socket != nil {
+		a.socket.Stop() // nothing new arrives; what came is acknowledged first
+	}
 	if a.http != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		_ = a.http.Shutdown(ctx)

@@ -47,6 +47,9 @@ type Config struct {
 	Seed         bool   // load the demo municipality into the directory
 	// NoWorker and NoBot leave a part out, so worker and bot can run as separate processes.
 	NoWorker, NoBot bool
+	// SocketSilence is how long a Socket Mode connection may stay quiet before it is replaced;
+	// zero means bot.DefaultSocketSilence (2 minutes).
+	SocketSilence time.Duration
 }
 
 // DefaultDatabaseURL is the local PostgreSQL these machines run, with trust auth.
@@ -97,6 +100,9 @@ func (c Config) Validate() error {
 	}
 	if c.SlackAppToken != "" && !strings.HasPrefix(c.SlackAppToken, "xapp-") {
 		bad("SLACK_APP_TOKEN må være et app-token som begynner med xapp-")
+	}
+	if c.SlackAppToken != "" && c.SlackBotToken == "" && !c.NoBot {
+		bad("SLACK_APP_TOKEN (Socket Mode) trenger også SLACK_BOT_TOKEN: boten poster meldinger og åpner modaler med bot-tokenet")
 	}
 	if c.SlackAPIURL != "" {
 		if u, err := url.Parse(c.SlackAPIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

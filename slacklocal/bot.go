@@ -27,6 +27,9 @@ func sign(secret, ts string, body []byte) string {
 
 // postToBot sends a signed form body to the bot. Any answer but 200 within 3 seconds is a *BotError.
 func (s *Server) postToBot(path string, form url.Values) (status int, ctype string, body []byte, err error) {
+	if s.socketModeOn() {
+		return s.socketPostToBot(path, form)
+	}
 	s.mu.Lock()
 	target, secret := s.botURL, s.secret
 	s.mu.Unlock()
@@ -454,6 +457,9 @@ func (s *Server) SendEvent(event map[string]any, retry int) (int, error) {
 	})
 	if err != nil {
 		return 0, err
+	}
+	if s.socketModeOn() {
+		return s.socketSendEvent(data, retry)
 	}
 	req, err := http.NewRequest(http.MethodPost, target+"/slack/events", bytes.NewReader(data))
 	if err != nil {

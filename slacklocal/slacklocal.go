@@ -65,6 +65,10 @@ type Options struct {
 	Channels      []Channel
 	Now           func() time.Time // message timestamps and trigger expiry; default time.Now
 	RateLimit     *RateLimit       // chat.postMessage per channel (limits.go); nil: no limit
+
+	// AppToken (xapp-...) turns Socket Mode on: the app connects with it (apps.connections.open)
+	// and gets every command, interaction and event over its WebSocket instead of at BotURL.
+	AppToken string
 }
 
 // Message is a channel message, or an ephemeral one that only ForUser sees.
@@ -267,6 +271,7 @@ type botError struct {
 type Server struct {
 	client *http.Client
 	now    func() time.Time
+	socket *socketHub // Socket Mode (socketmode.go)
 
 	mu         sync.Mutex
 	secret     string
@@ -297,6 +302,7 @@ func New(opts Options) *Server {
 	}
 	s := &Server{
 		client:     &http.Client{Timeout: botTimeout},
+		socket:     newSocketHub(opts.AppToken),
 		now:        now,
 		secret:     opts.SigningSecret,
 		token:      opts.BotToken,
@@ -362,6 +368,7 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/", s.serveAPI)
 	mux.HandleFunc("POST /response/{id}", s.serveResponseURL)
+	s.registerSocketMode(mux)
 	s.registerUI(mux)
 	return mux
 }
