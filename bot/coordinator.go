@@ -9,6 +9,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/samarbeid/samarbeid/calendar"
+	"github.com/samarbeid/samarbeid/i18n"
 	"github.com/samarbeid/samarbeid/workflows"
 )
 
@@ -36,29 +37,6 @@ func coordinatorKindOf(workflowID string) workflows.CoordinatorKind {
 	return workflows.CoordinatorKinds[parts[len(parts)-1]]
 }
 
-func coordStepTitle(step string) string {
-	base, _, _ := strings.Cut(step, ":")
-	switch base {
-	case "vurdering", "vedtak":
-		return "vurdering av forespørselen"
-	case "foreløpig-svar":
-		return "foreløpig svar (forvaltningsloven § 11 a)"
-	case "klage", "klagevurdering":
-		return "vurdering av klagen"
-	case "klagefrist":
-		return "klagefrist"
-	case "oppnevning", "ny-oppnevning":
-		return "oppnevning av koordinator"
-	case "svar-oppnevning":
-		return "svar på oppnevning"
-	case "koordinator-aktiv":
-		return "koordinator i arbeid"
-	case "avsluttet":
-		return "avsluttet"
-	}
-	return step
-}
-
 // openCoordinatorRequest answers /samarbeid koordinator with the request modal.
 func (b *Bot) openCoordinatorRequest(ctx context.Context, cmd slack.SlashCommand) error {
 	ref := ""
@@ -71,9 +49,11 @@ func (b *Bot) openCoordinatorRequest(ctx context.Context, cmd slack.SlashCommand
 // openCoordinatorRequestFor opens the request modal for a case (a new reference when ref is
 // empty), with the origin preset when it is known.
 func (b *Bot) openCoordinatorRequestFor(ctx context.Context, userID, triggerID, channel, ref, origin string) error {
-	if _, err := b.actor(ctx, userID); err != nil {
+	staff, err := b.actor(ctx, userID)
+	if err != nil {
 		return err
 	}
+	tr := b.textsFor(staff)
 	if ref == "" {
 		var err error
 		if ref, err = b.dir.NextCaseRef(ctx, b.now().In(calendar.Oslo).Year()); err != nil {
@@ -82,27 +62,27 @@ func (b *Bot) openCoordinatorRequestFor(ctx context.Context, userID, triggerID, 
 	}
 	var kinds []string
 	for _, k := range []string{workflows.KindChildCoordinator, workflows.KindCoordinator, workflows.KindSpecialist} {
-		kd := workflows.CoordinatorKinds[k]
-		kinds = append(kinds, k, fmt.Sprintf("%s (%s)", capitalize(kd.Title), kd.Citation))
+		kinds = append(kinds, k, tr.T("coord_new.kind_option", "Title", kindTitle(tr, k), "Citation", workflows.CoordinatorKinds[k].Citation))
 	}
 	originInput := slack.NewRadioButtonsBlockElement(fieldAction, options(
-		workflows.OriginRequest, "Personen eller familien ber om det",
-		workflows.OriginReport, "Melding fra helsepersonell om behov",
-		workflows.OriginCollaboration, "En samarbeidssak")...)
+		workflows.OriginRequest, tr.T("coord_new.from_request"),
+		workflows.OriginReport, tr.T("coord_new.from_report"),
+		workflows.OriginCollaboration, tr.T("coord_new.from_collaboration"))...)
 	for _, o := range originInput.Options {
 		if o.Value == origin {
 			originInput.InitialOption = o
 		}
 	}
-	view := modal(callbackCoordNew, "Be om koordinator", "Send til KE", metadata{Channel: channel},
-		slack.NewSectionBlock(mrkdwn("Forespørselen går til koordinerende enhet, som vurderer hvert lovvilkår. Vedtak skal komme uten ugrunnet opphold; etter én måned kreves foreløpig svar."), nil, nil),
-		input("saksreferanse", "Saksreferanse", "Samme referanse som samarbeidssaken, om det finnes en", false, textInput(false, ref)),
-		input("målgruppe", "Gjelder", "", false, slack.NewRadioButtonsBlockElement(fieldAction, options("barn", "Et barn (under 18)", "voksen", "En voksen")...)),
-		input("type", "Hva slags koordinator", "", false, slack.NewRadioButtonsBlockElement(fieldAction, options(kinds...)...)),
-		input("opphav", "Forespørselen kommer fra", "", false, originInput),
-		privacyNote(),
+	view := modalIn(tr, callbackCoordNew, tr.T("coord_new.title"), tr.T("coord_new.submit"), metadata{Channel: channel},
+		slack.NewSectionBlock(mrkdwn(tr.T("coord_new.intro")), nil, nil),
+		input("saksreferanse", tr.T("new_case.ref_label"), tr.T("coord_new.ref_hint"), false, textInput(false, ref)),
+		input("målgruppe", tr.T("coord_new.subject_label"), "", false, slack.NewRadioButtonsBlockElement(fieldAction,
+			options("barn", tr.T("new_case.child"), "voksen", tr.T("new_case.adult"))...)),
+		input("type", tr.T("coord_new.kind_label"), "", false, slack.NewRadioButtonsBlockElement(fieldAction, options(kinds...)...)),
+		input("opphav", tr.T("coord_new.origin_label"), "", false, originInput),
+		privacyNoteIn(tr),
 	)
-	_, err := b.slack.OpenViewContext(ctx, triggerID, view)
+	_, err = b.slack.OpenViewContext(ctx, triggerID, view)
 	return err
 }
 
@@ -111,11 +91,11 @@ func (b *Bot) startCoordinatorRequest(ctx context.Context, cb slack.InteractionC
 	values := stateValues(cb)
 	ref := strings.ToUpper(inputValue(values, "saksreferanse"))
 	if !caseRefPattern.MatchString(ref) {
-		return refusal{field: "saksreferanse", msg: "Saksreferansen må ha formen SAK-ÅÅÅÅ-NNNN, for eksempel SAK-2026-0042."}
+		return refuse("saksreferanse", "coord_new.ref_format")
 	}
 	kind := selectedValue(values, "type")
 	if _, ok := workflows.CoordinatorKinds[kind]; !ok {
-		return refusal{field: "type", msg: "Velg hva slags koordinator det gjelder."}
+		return refuse("type", "coord_new.kind_required")
 	}
 	staff, err := b.actor(ctx, cb.User.ID)
 	if err != nil {
@@ -138,14 +118,14 @@ func (b *Bot) startCoordinatorRequest(ctx context.Context, cb slack.InteractionC
 	opts.TypedSearchAttributes = coordinatorSearchAttributes(ref, ke.ID)
 	_, err = b.temporal.ExecuteWorkflow(ctx, opts, workflows.CoordinatorAppointment, in)
 	if isAlreadyStarted(err) {
-		return refusal{field: "saksreferanse", msg: fmt.Sprintf("Det finnes allerede en forespørsel om %s i sak %s.", workflows.CoordinatorKinds[kind].Title, ref)}
+		return refuse("saksreferanse", "coord_new.exists", "Title", workflows.KindTitleKey(kind), "Ref", ref)
 	}
 	if err != nil {
 		return err
 	}
 	if md.Channel != "" {
 		_, _ = b.slack.PostEphemeralContext(ctx, md.Channel, cb.User.ID, slack.MsgOptionText(
-			fmt.Sprintf("Forespørselen om %s i sak %s er sendt til koordinerende enhet.", workflows.CoordinatorKinds[kind].Title, ref), false))
+			b.textsFor(staff).T("coord_new.sent", "Title", workflows.KindTitleKey(kind), "Ref", ref), false))
 	}
 	return nil
 }
@@ -166,11 +146,13 @@ func (b *Bot) coordinatorBlockAction(ctx context.Context, cb slack.InteractionCa
 	if err != nil {
 		return "", true, err
 	}
+	tr := b.textsFor(staff)
 	st, err := b.coordinatorStatus(ctx, md.WorkflowID)
 	if err != nil {
 		return "", true, err
 	}
 	kind := workflows.CoordinatorKinds[st.Kind]
+	title := kindTitle(tr, st.Kind)
 	updateID := strings.Join([]string{"klikk", action.ActionID, action.Value, cb.User.ID, cb.Container.MessageTs}, ":")
 	var view slack.ModalViewRequest
 	switch action.ActionID {
@@ -179,14 +161,14 @@ func (b *Bot) coordinatorBlockAction(ctx context.Context, cb slack.InteractionCa
 			workflows.NominationAnswer{Actor: workflowActor(staff), Accept: true}); err != nil {
 			return "", true, err
 		}
-		return fmt.Sprintf("Du er registrert som %s i sak %s. Koordinerende enhet har fått beskjed.", kind.Title, st.CaseRef), true, nil
+		return tr.T("coord.accepted", "Title", title, "Ref", st.CaseRef), true, nil
 	case actionCoordAssess:
-		view = coordAssessView(st, kind, md)
+		view = coordAssessView(tr, st, kind, md)
 	case actionCoordProvisional:
-		view = modal("k_forelopig", "Foreløpig svar sendt", "Registrer", md,
-			slack.NewSectionBlock(mrkdwn(fmt.Sprintf("*%s*: Foreløpig svar etter forvaltningsloven § 11 a er sendt. Registrer hvorfor vedtaket ikke kan gis ennå, og når det kan ventes.", st.CaseRef)), nil, nil),
-			input("forventet", "Vedtak kan ventes", "", false, slack.NewDatePickerBlockElement(fieldAction)),
-			input("begrunnelse", "Hvorfor vedtak ikke kan gis ennå", "", false, textInput(true, "")),
+		view = modalIn(tr, "k_forelopig", tr.T("coord.provisional_title"), tr.T("modal.register"), md,
+			slack.NewSectionBlock(mrkdwn(tr.T("coord.provisional_intro", "Ref", st.CaseRef)), nil, nil),
+			input("forventet", tr.T("coord.expected_label"), "", false, slack.NewDatePickerBlockElement(fieldAction)),
+			input("begrunnelse", tr.T("coord.provisional_reason_label"), "", false, textInput(true, "")),
 		)
 	case actionCoordName:
 		services, err := b.otherServices(ctx, "")
@@ -198,51 +180,52 @@ func (b *Bot) coordinatorBlockAction(ctx context.Context, cb slack.InteractionCa
 			pairs = append(pairs, s.ID, s.Name)
 		}
 		blocks := []slack.Block{
-			slack.NewSectionBlock(mrkdwn(fmt.Sprintf("*%s*: Hvem blir %s? Vedkommende svarer selv i tjenestens kanal.", st.CaseRef, kind.Title)), nil, nil),
-			input("koordinator", "Koordinator", "", false, slack.NewOptionsSelectBlockElement(slack.OptTypeUser, plain("Velg person"), fieldAction)),
-			input("tjeneste", "Tjenesten vedkommende arbeider i", "", false, slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Velg tjeneste"), fieldAction, options(pairs...)...)),
+			slack.NewSectionBlock(mrkdwn(tr.T("coord.name_intro", "Ref", st.CaseRef, "Title", title)), nil, nil),
+			input("koordinator", tr.T("coord.coordinator_label"), "", false, slack.NewOptionsSelectBlockElement(slack.OptTypeUser, plain(tr.T("coord.pick_person")), fieldAction)),
+			input("tjeneste", tr.T("coord.service_label"), "", false, slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(tr.T("modal.select_service")), fieldAction, options(pairs...)...)),
 		}
 		if kind.HealthPersonnel {
-			blocks = append(blocks, input("helsepersonell", "Helsepersonell", "Koordinator i spesialisthelsetjenesten skal være helsepersonell (sphl § 2-5 a)", true,
-				slack.NewCheckboxGroupsBlockElement(fieldAction, options("ja", "Vedkommende er helsepersonell")...)))
+			blocks = append(blocks, input("helsepersonell", tr.T("coord.health_label"), tr.T("coord.health_hint"), true,
+				slack.NewCheckboxGroupsBlockElement(fieldAction, options("ja", tr.T("coord.health_option"))...)))
 		}
-		view = modal("k_oppnevn", "Oppnevn koordinator", "Oppnevn", md, blocks...)
+		view = modalIn(tr, "k_oppnevn", tr.T("coord.name_title"), tr.T("coord.name_submit"), md, blocks...)
 	case actionCoordDecline, actionCoordAppeal, actionCoordLeave, actionCoordEnd:
-		titles := map[string][2]string{
-			actionCoordDecline: {"Avslå oppnevning", "Hvorfor du ikke kan ta oppdraget"},
-			actionCoordAppeal:  {"Klage på avslag", "Hva klagen gjelder"},
-			actionCoordLeave:   {"Koordinator slutter", "Hvorfor koordinatoren slutter"},
-			actionCoordEnd:     {"Avslutt koordinering", "Hvorfor (personen trekker seg, tjenestene er avsluttet)"},
+		keys := map[string][2]string{
+			actionCoordDecline: {"coord.decline_title", "coord.decline_label"},
+			actionCoordAppeal:  {"coord.appeal_title", "coord.appeal_label"},
+			actionCoordLeave:   {"coord.leave_title", "coord.leave_label"},
+			actionCoordEnd:     {"coord.end_title", "coord.end_label"},
 		}[action.ActionID]
-		view = modal(action.ActionID, titles[0], "Registrer", md,
-			slack.NewSectionBlock(mrkdwn(fmt.Sprintf("*%s*: %s", st.CaseRef, kind.Title)), nil, nil),
-			input("begrunnelse", titles[1], "", false, textInput(true, "")), privacyNote())
+		view = modalIn(tr, action.ActionID, tr.T(keys[0]), tr.T("modal.register"), md,
+			slack.NewSectionBlock(mrkdwn(tr.T("coord.reason_intro", "Ref", st.CaseRef, "Title", title)), nil, nil),
+			input("begrunnelse", tr.T(keys[1]), "", false, textInput(true, "")), privacyNoteIn(tr))
 	case actionCoordDetails:
 		ke, _ := b.dir.CoordinatingUnit(ctx)
 		a := workflowActor(staff)
 		if !a.MemberOf(ke.ID) && !a.Has(workflows.RoleAuditor) && st.RequestedBy != staff.SlackUserID && (st.Coordinator == nil || st.Coordinator.SlackUserID != staff.SlackUserID) {
-			return "", true, refusal{msg: "Du har ikke tilgang til detaljene i denne saken."}
+			return "", true, refuse("", "err.no_access_details")
 		}
-		view = coordDetailsView(st)
+		view = coordDetailsView(tr, st)
 	default:
-		return "", true, refusal{msg: "Denne knappen kjenner ikke samarbeid igjen."}
+		return "", true, refuse("", "err.unknown_button")
 	}
 	_, err = b.slack.OpenViewContext(ctx, cb.TriggerID, view)
 	return "", true, err
 }
 
-func coordAssessView(st workflows.CoordinatorStatus, kind workflows.CoordinatorKind, md metadata) slack.ModalViewRequest {
-	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(fmt.Sprintf("*%s*: %s (%s). Vurder hvert vilkår konkret; vedtaket registrerer hvert svar og begrunnelsen.",
-		st.CaseRef, capitalize(kind.Title), kind.Citation)), nil, nil)}
+func coordAssessView(tr *i18n.Translator, st workflows.CoordinatorStatus, kind workflows.CoordinatorKind, md metadata) slack.ModalViewRequest {
+	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(tr.T("coord.assess_intro", "Ref", st.CaseRef,
+		"Title", kindTitle(tr, kind.Kind), "Citation", kind.Citation)), nil, nil)}
 	for i, c := range kind.Conditions {
-		blocks = append(blocks, input("vilkår:"+c.ID, fmt.Sprintf("Vilkår %d: %s", i+1, c.Text), "", false,
-			slack.NewRadioButtonsBlockElement(fieldAction, options("ja", "Oppfylt", "nei", "Ikke oppfylt")...)))
+		blocks = append(blocks, input("vilkår:"+c.ID, tr.T("coord.condition_label", "N", i+1, "Text", conditionText(tr, c.ID, c.Text)), "", false,
+			slack.NewRadioButtonsBlockElement(fieldAction, options("ja", tr.T("coord.met"), "nei", tr.T("coord.not_met"))...)))
 	}
 	blocks = append(blocks,
-		input("vedtak", "Vedtak", "", false, slack.NewRadioButtonsBlockElement(fieldAction, options("innvilget", "Innvilget", "avslått", "Avslått")...)),
-		input("begrunnelse", "Begrunnelse", "Gjengis i vedtaket; ved avslag følger klageretten", false, textInput(true, "")),
-		privacyNote())
-	return modal("k_vurdering", "Vurder koordinatorbehov", "Fatt vedtak", md, blocks...)
+		input("vedtak", tr.T("coord.decision_label"), "", false, slack.NewRadioButtonsBlockElement(fieldAction,
+			options("innvilget", tr.T("coord.granted"), "avslått", tr.T("coord.refused"))...)),
+		input("begrunnelse", tr.T("modal.reason"), tr.T("coord.assess_reason_hint"), false, textInput(true, "")),
+		privacyNoteIn(tr))
+	return modalIn(tr, "k_vurdering", tr.T("coord.assess_title"), tr.T("coord.assess_submit"), md, blocks...)
 }
 
 // coordinatorViewSubmission applies a coordinator modal; ok is false for other modals.
@@ -273,7 +256,7 @@ func (b *Bot) coordinatorViewSubmission(ctx context.Context, cb slack.Interactio
 	case "k_forelopig":
 		expected, perr := time.ParseInLocation("2006-01-02", values["forventet"][fieldAction].SelectedDate, calendar.Oslo)
 		if perr != nil {
-			return true, refusal{field: "forventet", msg: "Velg datoen vedtaket kan ventes."}
+			return true, refuse("forventet", "coord.expected_required")
 		}
 		name, arg = workflows.UpdateCoordinatorProvisional, workflows.ProvisionalAnswer{Actor: actor, ExpectedBy: expected, Reason: reason}
 	case "k_oppnevn":
@@ -293,7 +276,7 @@ func (b *Bot) coordinatorViewSubmission(ctx context.Context, cb slack.Interactio
 	case actionCoordEnd:
 		name, arg = workflows.UpdateCoordinatorEnd, workflows.CoordinationEnd{Actor: actor, Reason: reason}
 	default:
-		return true, refusal{msg: "Ukjent skjema."}
+		return true, refuse("", "err.unknown_form")
 	}
 	_, err = b.update(ctx, md.WorkflowID, updateID, name, arg)
 	return true, err
@@ -303,19 +286,21 @@ func (b *Bot) coordinatorStatus(ctx context.Context, workflowID string) (workflo
 	return queryStatus[workflows.CoordinatorStatus](ctx, b, workflowID, "Fant ikke koordinatorsaken.")
 }
 
-func coordDetailsView(st workflows.CoordinatorStatus) slack.ModalViewRequest {
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "*%s* (%s): %s, %s\nStår på: %s", st.CaseRef, st.Subject, st.Title, st.Citation, coordStepTitle(string(st.Step)))
+func coordDetailsView(tr *i18n.Translator, st workflows.CoordinatorStatus) slack.ModalViewRequest {
+	head := tr.T("coord_details.header", "Ref", st.CaseRef, "Subject", subjectText(tr, st.Subject), "Title", kindTitle(tr, st.Kind),
+		"Citation", st.Citation, "Step", coordStepTitleIn(tr, string(st.Step)))
 	if st.Waiting != "" {
-		fmt.Fprintf(&sb, " (%s)", st.Waiting)
+		head += tr.T("coord_details.waiting", "Waiting", waitingText(tr, st.Waiting))
 	}
+	lines := []string{head}
 	if !st.NextDeadline.IsZero() {
-		fmt.Fprintf(&sb, "\nNeste frist: %s", calendar.FormatDate(st.NextDeadline))
+		lines = append(lines, tr.T("coord_details.next_deadline", "Date", st.NextDeadline))
 	}
-	fmt.Fprintf(&sb, "\nForeløpig svar senest: %s", calendar.FormatDate(st.ProvisionalDue))
+	provisional := tr.T("coord_details.provisional_due", "Date", st.ProvisionalDue)
 	if !st.ProvisionalSentAt.IsZero() {
-		fmt.Fprintf(&sb, " (sendt %s)", calendar.FormatDate(st.ProvisionalSentAt))
+		provisional += tr.T("coord_details.provisional_sent", "Date", st.ProvisionalSentAt)
 	}
+	lines = append(lines, provisional)
 	for _, c := range st.Checklist {
 		mark := "·"
 		if c.Answered && c.Met {
@@ -323,22 +308,26 @@ func coordDetailsView(st workflows.CoordinatorStatus) slack.ModalViewRequest {
 		} else if c.Answered {
 			mark = ":x:"
 		}
-		fmt.Fprintf(&sb, "\n%s %s", mark, c.Text)
+		lines = append(lines, mark+" "+conditionText(tr, c.ID, c.Text))
 	}
 	for _, d := range st.Decisions {
-		verdict := "avslått"
+		key := "coord_details.refused"
 		if d.Granted {
-			verdict = "innvilget"
+			key = "coord_details.granted"
 		}
-		fmt.Fprintf(&sb, "\nVedtak %s (<@%s>): %s", verdict, d.By, d.Reasons)
+		lines = append(lines, tr.T(key, "User", d.By, "Reasons", d.Reasons))
 	}
 	if !st.AppealDeadline.IsZero() {
-		fmt.Fprintf(&sb, "\nKlagefrist: %s. %s", calendar.FormatDate(st.AppealDeadline), st.AppealRight)
+		right := st.AppealRight
+		if right == workflows.AppealRightText {
+			right = tr.T("coord.appeal_right")
+		}
+		lines = append(lines, tr.T("coord_details.appeal", "Date", st.AppealDeadline, "Right", right))
 	}
 	if c := st.Coordinator; c != nil {
-		fmt.Fprintf(&sb, "\nKoordinator: <@%s> (%s) %s", c.SlackUserID, c.ServiceID, c.Answer)
+		lines = append(lines, tr.T("coord_details.coordinator", "User", c.SlackUserID, "Service", c.ServiceID, "Answer", nominationText(tr, c.Answer)))
 	}
-	return modal("k_detaljer_vis", "Sak "+st.CaseRef, "", metadata{}, slack.NewSectionBlock(mrkdwn(sb.String()), nil, nil))
+	return modalIn(tr, "k_detaljer_vis", tr.T("coord_details.title", "Ref", st.CaseRef), "", metadata{}, slack.NewSectionBlock(mrkdwn(strings.Join(lines, "\n")), nil, nil))
 }
 
 func capitalize(s string) string {

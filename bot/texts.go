@@ -85,6 +85,7 @@ func stepTitleIn(tr *i18n.Translator, step string) string {
 func stepTitle(step string) string      { return stepTitleIn(i18n.For(i18n.Default), step) }
 func answerText(answer string) string   { return answerTextIn(i18n.For(i18n.Default), answer) }
 func outcomeText(outcome string) string { return outcomeTextIn(i18n.For(i18n.Default), outcome) }
+func coordStepTitle(step string) string { return coordStepTitleIn(i18n.For(i18n.Default), step) }
 
 // answerTextIn is a contact answer as it reads after "forespørsel" ("godtatt").
 func answerTextIn(tr *i18n.Translator, answer string) string {
