@@ -29,6 +29,9 @@ type Messenger struct {
 	// channel, with short bursts); zero means no pacing (the local stand-in has no limit).
 	PerChannel rate.Limit
 	Burst      int
+	// Language is the workspace's ("nb", "nn" or "en"; empty means bokmål): channel
+	// messages are read by many, so they speak it.
+	Language string
 	// Digest, when set, keeps the KE's reminders and escalations for the daily digest
 	// instead of posting each.
 	Digest DigestStore

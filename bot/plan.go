@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -10,6 +9,7 @@ import (
 
 	"github.com/samarbeid/samarbeid/activities"
 	"github.com/samarbeid/samarbeid/calendar"
+	"github.com/samarbeid/samarbeid/i18n"
 	"github.com/samarbeid/samarbeid/workflows"
 )
 
@@ -32,9 +32,11 @@ func (b *Bot) planBlockAction(ctx context.Context, cb slack.InteractionCallback,
 	if !strings.HasPrefix(action.ActionID, "ip_") {
 		return "", false, nil
 	}
-	if _, err := b.actor(ctx, cb.User.ID); err != nil {
+	staff, err := b.actor(ctx, cb.User.ID)
+	if err != nil {
 		return "", true, err
 	}
+	tr := b.textsFor(staff)
 	var ref string
 	if action.ActionID == actionPlanCreate {
 		// From an accepted coordinator: start the plan with that coordinator, then fill it in.
@@ -43,7 +45,7 @@ func (b *Bot) planBlockAction(ctx context.Context, cb slack.InteractionCallback,
 			return "", true, err
 		}
 		if st.Coordinator == nil || st.Coordinator.Answer != workflows.NominationAccepted {
-			return "", true, refusal{msg: "Planen opprettes når en koordinator har godtatt oppdraget."}
+			return "", true, refuse("", "plan.needs_coordinator")
 		}
 		ref = st.CaseRef
 		in := workflows.PlanInput{CaseRef: st.CaseRef, Subject: st.Subject, CoordinatorSlackUserID: st.Coordinator.SlackUserID,
@@ -61,41 +63,42 @@ func (b *Bot) planBlockAction(ctx context.Context, cb slack.InteractionCallback,
 	case actionPlanCreate:
 		var items []string
 		for _, it := range workflows.PlanChecklist {
-			items = append(items, it.ID, it.Text)
+			items = append(items, it.ID, planItemText(tr, it.ID, it.Text))
 		}
-		view = modal(actionPlanCreate, "Individuell plan", "Fastsett planen", md,
-			slack.NewSectionBlock(mrkdwn(fmt.Sprintf("*%s*: Planen fastsettes når den inneholder alt forskrift om individuell plan krever. Personens medvirkning avgjør innholdet.", ref)), nil, nil),
-			input("sjekkliste", "Planen inneholder", "Kryss av det planen dekker", false, slack.NewCheckboxGroupsBlockElement(fieldAction, options(items...)...)),
-			input("revisjonsdatoer", "Første revisjon", "", false, slack.NewDatePickerBlockElement(fieldAction)),
-			input("revisjon2", "Neste revisjon", "", true, slack.NewDatePickerBlockElement(fieldAction)),
+		view = modalIn(tr, actionPlanCreate, tr.T("plan.create_title"), tr.T("plan.create_submit"), md,
+			slack.NewSectionBlock(mrkdwn(tr.T("plan.create_intro", "Ref", ref)), nil, nil),
+			input("sjekkliste", tr.T("plan.checklist_label"), tr.T("plan.checklist_hint"), false, slack.NewCheckboxGroupsBlockElement(fieldAction, options(items...)...)),
+			input("revisjonsdatoer", tr.T("plan.first_revision"), "", false, slack.NewDatePickerBlockElement(fieldAction)),
+			input("revisjon2", tr.T("plan.next_revision"), "", true, slack.NewDatePickerBlockElement(fieldAction)),
 		)
 	case actionPlanRevise:
-		view = modal(actionPlanRevise, "Revider plan", "Registrer", md,
-			input("oppsummering", "Hva revisjonen gjaldt", "Mål og tiltak evaluert med personen", false, textInput(true, "")),
-			input("neste_revisjon", "Neste revisjon", "", false, slack.NewDatePickerBlockElement(fieldAction)), privacyNote())
+		view = modalIn(tr, actionPlanRevise, tr.T("plan.revise_title"), tr.T("modal.register"), md,
+			input("oppsummering", tr.T("plan.summary_label"), tr.T("plan.summary_hint"), false, textInput(true, "")),
+			input("neste_revisjon", tr.T("plan.next_revision"), "", false, slack.NewDatePickerBlockElement(fieldAction)), privacyNoteIn(tr))
 	case actionPlanRehab:
-		view = modal(actionPlanRehab, "Rehabilitering", "Registrer", md,
-			slack.NewSectionBlock(mrkdwn("Rundskriv I-5/2017: behov og potensial for rehabilitering vurderes *før* varige kompenserende tiltak."), nil, nil),
-			input("vurdert", "Er behov og potensial vurdert?", "", false, slack.NewRadioButtonsBlockElement(fieldAction, options("ja", "Ja", "nei", "Nei")...)),
-			input("vurdert_dato", "Når", "", false, slack.NewDatePickerBlockElement(fieldAction)),
-			input("vurdert_av", "Av hvem (tjeneste eller fagperson)", "", false, textInput(false, "")),
-			input("konklusjon", "Konklusjon", "", false, textInput(true, "")), privacyNote())
+		view = modalIn(tr, actionPlanRehab, tr.T("plan.rehab_title"), tr.T("modal.register"), md,
+			slack.NewSectionBlock(mrkdwn(tr.T("plan.rehab_intro")), nil, nil),
+			input("vurdert", tr.T("plan.rehab_assessed_label"), "", false, slack.NewRadioButtonsBlockElement(fieldAction,
+				options("ja", tr.T("modal.yes"), "nei", tr.T("modal.no"))...)),
+			input("vurdert_dato", tr.T("plan.rehab_date_label"), "", false, slack.NewDatePickerBlockElement(fieldAction)),
+			input("vurdert_av", tr.T("plan.rehab_by_label"), "", false, textInput(false, "")),
+			input("konklusjon", tr.T("plan.rehab_conclusion_label"), "", false, textInput(true, "")), privacyNoteIn(tr))
 	case actionPlanMeasure:
-		view = modal(actionPlanMeasure, "Varig tiltak", "Legg til", md,
-			slack.NewSectionBlock(mrkdwn("Et varig tiltak som kompenserer for tapt funksjon krever at rehabiliteringsbehov og -potensial er vurdert (Rundskriv I-5/2017)."), nil, nil),
-			input("tiltak", "Tiltaket", "", false, textInput(false, "")), privacyNote())
+		view = modalIn(tr, actionPlanMeasure, tr.T("plan.measure_title"), tr.T("plan.measure_submit"), md,
+			slack.NewSectionBlock(mrkdwn(tr.T("plan.measure_intro")), nil, nil),
+			input("tiltak", tr.T("plan.measure_label"), "", false, textInput(false, "")), privacyNoteIn(tr))
 	case actionPlanEnd:
-		view = modal(actionPlanEnd, "Avslutt plan", "Avslutt", md,
-			input("grunn", "Hvorfor", "", false, slack.NewRadioButtonsBlockElement(fieldAction, options(
-				workflows.PlanEndWithdrawn, "Personen trekker seg fra planen", workflows.PlanEndServicesEnded, "Tjenestene er avsluttet")...)))
+		view = modalIn(tr, actionPlanEnd, tr.T("plan.end_title"), tr.T("plan.end_submit"), md,
+			input("grunn", tr.T("plan.end_label"), "", false, slack.NewRadioButtonsBlockElement(fieldAction, options(
+				workflows.PlanEndWithdrawn, tr.T("plan.end_withdrawn"), workflows.PlanEndServicesEnded, tr.T("plan.end_services_ended"))...)))
 	case actionPlanDetails:
 		st, err := b.planStatus(ctx, md.WorkflowID)
 		if err != nil {
 			return "", true, err
 		}
-		view = planDetailsView(st)
+		view = planDetailsView(tr, st)
 	default:
-		return "", true, refusal{msg: "Denne knappen kjenner ikke samarbeid igjen."}
+		return "", true, refuse("", "err.unknown_button")
 	}
 	_, err = b.slack.OpenViewContext(ctx, cb.TriggerID, view)
 	return "", true, err
@@ -137,13 +140,13 @@ func (b *Bot) planViewSubmission(ctx context.Context, cb slack.InteractionCallba
 	case actionPlanRevise:
 		next, ok := date("neste_revisjon")
 		if !ok {
-			return true, refusal{field: "neste_revisjon", msg: "Velg datoen for neste revisjon."}
+			return true, refuse("neste_revisjon", "plan.next_revision_required")
 		}
 		name, arg = workflows.UpdateRevisePlan, workflows.RevisePlan{Actor: actor, Summary: inputValue(values, "oppsummering"), NextRevisionDates: []time.Time{next}}
 	case actionPlanRehab:
 		at, ok := date("vurdert_dato")
 		if !ok {
-			return true, refusal{field: "vurdert_dato", msg: "Velg når vurderingen ble gjort."}
+			return true, refuse("vurdert_dato", "plan.rehab_date_required")
 		}
 		name, arg = workflows.UpdateAssessRehabilitation, workflows.AssessRehabilitation{Actor: actor, Assessed: selectedValue(values, "vurdert") == "ja",
 			AssessedAt: at, AssessedBy: inputValue(values, "vurdert_av"), Conclusion: inputValue(values, "konklusjon")}
@@ -152,7 +155,7 @@ func (b *Bot) planViewSubmission(ctx context.Context, cb slack.InteractionCallba
 	case actionPlanEnd:
 		name, arg = workflows.UpdateEndPlan, workflows.EndPlan{Actor: actor, Reason: selectedValue(values, "grunn")}
 	default:
-		return true, refusal{msg: "Ukjent skjema."}
+		return true, refuse("", "err.unknown_form")
 	}
 	_, err = b.update(ctx, md.WorkflowID, "modal:"+cb.View.ID, name, arg)
 	return true, err
@@ -162,58 +165,65 @@ func (b *Bot) planStatus(ctx context.Context, workflowID string) (workflows.Plan
 	return queryStatus[workflows.PlanStatus](ctx, b, workflowID, "Fant ikke planen.")
 }
 
-func planDetailsView(st workflows.PlanStatus) slack.ModalViewRequest {
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "*%s* (%s): individuell plan, %s\nKoordinator: <@%s> (%s)", st.CaseRef, st.Subject, st.Step, st.CoordinatorSlackUserID, st.CoordinatorServiceID)
+func planDetailsView(tr *i18n.Translator, st workflows.PlanStatus) slack.ModalViewRequest {
+	lines := []string{tr.T("plan_details.header", "Ref", st.CaseRef, "Subject", subjectText(tr, st.Subject), "Step", planStepText(tr, st.Step),
+		"User", st.CoordinatorSlackUserID, "Service", st.CoordinatorServiceID)}
 	for _, d := range st.RevisionDates {
-		fmt.Fprintf(&sb, "\nRevisjon: %s", calendar.FormatDate(d.Due))
+		lines = append(lines, tr.T("plan_details.revision", "Date", d.Due))
 	}
 	for _, r := range st.Revisions {
-		fmt.Fprintf(&sb, "\nRevidert %s: %s", calendar.FormatDate(r.RevisedAt), r.Summary)
+		lines = append(lines, tr.T("plan_details.revised", "Date", r.RevisedAt, "Summary", r.Summary))
 	}
 	if r := st.Rehabilitation; r != nil {
-		fmt.Fprintf(&sb, "\nRehabilitering vurdert: %v (%s): %s", r.Assessed, r.AssessedBy, r.Conclusion)
+		key := "plan_details.rehab_no"
+		if r.Assessed {
+			key = "plan_details.rehab_yes"
+		}
+		lines = append(lines, tr.T(key, "By", r.AssessedBy, "Conclusion", r.Conclusion))
 	}
 	for _, m := range st.CompensatingMeasures {
-		fmt.Fprintf(&sb, "\nVarig tiltak: %s", m.Measure)
+		lines = append(lines, tr.T("plan_details.measure", "Measure", m.Measure))
 	}
-	return modal("ip_detaljer_vis", "Plan "+st.CaseRef, "", metadata{}, slack.NewSectionBlock(mrkdwn(sb.String()), nil, nil))
+	return modalIn(tr, "ip_detaljer_vis", tr.T("plan_details.title", "Ref", st.CaseRef), "", metadata{}, slack.NewSectionBlock(mrkdwn(strings.Join(lines, "\n")), nil, nil))
 }
 
-// renderPlan draws the notices of individual plans: references and dates, no contents.
+// renderPlan draws the notices of individual plans: references and dates, no contents. A
+// channel message is read by many, so it speaks the workspace's language.
 func (m *Messenger) renderPlan(ctx context.Context, n activities.Notice) ([]slack.Block, string) {
+	tr := m.texts()
 	value := buttonValue(n.WorkflowID, "")
-	btn := func(action, text string) slack.BlockElement {
-		return slack.NewButtonBlockElement(action, value, plain(text))
+	btn := func(action, key string) slack.BlockElement {
+		return slack.NewButtonBlockElement(action, value, plain(tr.T(key)))
 	}
-	details := btn(actionPlanDetails, "Vis plan")
-	working := []slack.BlockElement{btn(actionPlanRevise, "Revider plan"), btn(actionPlanRehab, "Rehabiliteringsvurdering"),
-		btn(actionPlanMeasure, "Varig tiltak"), btn(actionPlanEnd, "Avslutt plan"), details}
+	details := btn(actionPlanDetails, "plan_notice.show")
+	working := []slack.BlockElement{btn(actionPlanRevise, "plan_notice.revise"), btn(actionPlanRehab, "plan_notice.rehab"),
+		btn(actionPlanMeasure, "plan_notice.measure"), btn(actionPlanEnd, "plan_notice.end"), details}
 	var text string
 	buttons := []slack.BlockElement{details}
 	switch n.Kind {
 	case workflows.NoticePlanEstablished:
-		text, buttons = fmt.Sprintf(":clipboard: *%s* · Individuell plan er fastsatt. Første revisjon %s.", n.CaseRef, calendar.FormatDate(n.Deadline)), working
+		text, buttons = tr.T("plan_notice.established", "Ref", n.CaseRef, "Date", n.Deadline), working
 	case workflows.NoticePlanRevisionReminder:
-		text, buttons = fmt.Sprintf(":alarm_clock: *%s* · Planen skal revideres %s.", n.CaseRef, calendar.FormatDate(n.Deadline)), working
+		text, buttons = tr.T("plan_notice.reminder", "Ref", n.CaseRef, "Date", n.Deadline), working
 	case workflows.NoticePlanRevisionEscalation:
-		text = fmt.Sprintf(":warning: *%s* · Revisjonen av den individuelle planen var %s og er ikke gjort (varsel nr. %d).", n.CaseRef, calendar.FormatDate(n.Deadline), max(n.Escalations, 1))
+		text = tr.T("plan_notice.escalation", "Ref", n.CaseRef, "Date", n.Deadline, "N", max(n.Escalations, 1))
 	case workflows.NoticePlanRevised:
-		text = fmt.Sprintf(":white_check_mark: *%s* · Planen er revidert.", n.CaseRef)
-		if !n.Deadline.IsZero() {
-			text += " Neste revisjon " + calendar.FormatDate(n.Deadline) + "."
+		if n.Deadline.IsZero() {
+			text = tr.T("plan_notice.revised", "Ref", n.CaseRef)
+		} else {
+			text = tr.T("plan_notice.revised_next", "Ref", n.CaseRef, "Date", n.Deadline)
 		}
 		if !n.ToCoordinatingUnit {
 			buttons = working
 		}
 	case workflows.NoticePlanCoordinatorChanged:
-		text, buttons = fmt.Sprintf("*%s* · Koordinatoransvaret for den individuelle planen er flyttet hit.", n.CaseRef), working
+		text, buttons = tr.T("plan_notice.coordinator_changed", "Ref", n.CaseRef), working
 	case workflows.NoticePlanClosed:
-		text = fmt.Sprintf("*%s* · Den individuelle planen er avsluttet (%s).", n.CaseRef, n.Answer)
+		text = tr.T("plan_notice.closed", "Ref", n.CaseRef, "Reason", planEndText(tr, n.Answer))
 	case activities.NoticeAnswered:
-		text = fmt.Sprintf(":white_check_mark: %s · besvart av <@%s>.", n.CaseRef, n.By)
+		text = tr.T("plan_notice.answered", "Ref", n.CaseRef, "User", n.By)
 	default:
-		text = fmt.Sprintf("Sak %s: %s", n.CaseRef, n.Kind)
+		text = tr.T("notice.unknown", "Ref", n.CaseRef, "Kind", n.Kind)
 	}
 	return []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil), slack.NewActionBlock("ip_handling", buttons...)}, stripMarks(text)
 }

@@ -35,6 +35,9 @@ func (b *Bot) textsFor(st store.Staff) *i18n.Translator {
 // workspaceTexts is the translator for what many read: channel messages.
 func (b *Bot) workspaceTexts() *i18n.Translator { return i18n.For(b.language) }
 
+// texts is the translator for the worker's channel messages: the workspace's language.
+func (m *Messenger) texts() *i18n.Translator { return i18n.For(m.Language) }
+
 // refusal is an error meant for the user, said in their language, optionally tied to a
 // modal field. Its Error() is the bokmål text, for logs.
 type refusal struct {
