@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/slack-go/slack"
@@ -12,7 +13,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/samarbeid/samarbeid/activities"
-	"github.com/samarbeid/samarbeid/calendar"
+	"github.com/samarbeid/samarbeid/i18n"
 	"github.com/samarbeid/samarbeid/metrics"
 	"github.com/samarbeid/samarbeid/privacy"
 	"github.com/samarbeid/samarbeid/workflows"
@@ -157,7 +158,8 @@ func (m *Messenger) name(ctx context.Context, id string) string {
 	return id
 }
 
-// render returns the blocks and the plain-text fallback for notifications.
+// render returns the blocks and the plain-text fallback for notifications, in the
+// workspace's language (a channel message is read by many).
 func (m *Messenger) render(ctx context.Context, n activities.Notice) ([]slack.Block, string) {
 	if isCoordinatorCase(n.WorkflowID) {
 		return m.renderCoordinator(ctx, n)
@@ -165,13 +167,14 @@ func (m *Messenger) render(ctx context.Context, n activities.Notice) ([]slack.Bl
 	if isPlanCase(n.WorkflowID) {
 		return m.renderPlan(ctx, n)
 	}
+	tr := m.texts()
 	due := ""
 	if !n.Deadline.IsZero() {
-		due = "Frist: " + calendar.FormatDate(n.Deadline)
+		due = tr.T("notice.deadline", "Date", n.Deadline)
 	}
-	details := slack.NewButtonBlockElement(actionDetails, buttonValue(n.WorkflowID, ""), plain("Vis sak"))
+	details := slack.NewButtonBlockElement(actionDetails, buttonValue(n.WorkflowID, ""), plain(tr.T("notice.show_case")))
 	header := func(title string) slack.Block {
-		return slack.NewHeaderBlock(plain(fmt.Sprintf("%s · %s", n.CaseRef, title)))
+		return slack.NewHeaderBlock(plain(tr.T("notice.header", "Ref", n.CaseRef, "Title", title)))
 	}
 	context := func(lines ...string) slack.Block {
 		var els []slack.MixedElement
@@ -182,135 +185,135 @@ func (m *Messenger) render(ctx context.Context, n activities.Notice) ([]slack.Bl
 		}
 		return slack.NewContextBlock("", els...)
 	}
+	summary := tr.T("notice.summary", "Ref", n.CaseRef, "Step", stepTitleIn(tr, n.Step), "Deadline", due)
+	// what a reminder or an escalation is about: the step, or a contacted service's answer
+	what := stepTitleIn(tr, n.Step)
+	if n.About != "" {
+		what = tr.T("step.answer")
+	}
 
 	switch n.Kind {
 	case activities.NoticeClarify:
-		answer := slack.NewButtonBlockElement(actionClarify, buttonValue(n.WorkflowID, ""), plain("Svar på steg 1"))
+		answer := slack.NewButtonBlockElement(actionClarify, buttonValue(n.WorkflowID, ""), plain(tr.T("notice.clarify_button")))
 		answer.Style = slack.StylePrimary
 		return []slack.Block{
-			header(stepTitle(n.Step)),
-			slack.NewSectionBlock(mrkdwn(fmt.Sprintf("Ny sak (%s). Gir andre tjenesteytere tjenester til personen? Samarbeidsplikten krever at dere avklarer det.", n.Subject)), nil, nil),
+			header(stepTitleIn(tr, n.Step)),
+			slack.NewSectionBlock(mrkdwn(tr.T("notice.clarify", "Subject", subjectText(tr, n.Subject))), nil, nil),
 			context(due),
 			slack.NewActionBlock("svar", answer, details),
-		}, fmt.Sprintf("%s: %s. %s", n.CaseRef, stepTitle(n.Step), due)
+		}, summary
 
 	case activities.NoticeAssess, activities.NoticeContact:
-		blocks := []slack.Block{header(stepTitle(n.Step))}
-		intro := "Vurder for hver tjeneste om samarbeid er nødvendig for å gi personen et helhetlig og samordnet tilbud."
+		blocks := []slack.Block{header(stepTitleIn(tr, n.Step))}
+		intro := tr.T("notice.assess_intro")
 		if n.Kind == activities.NoticeContact {
-			intro = "Registrer samtykke (eller lovhjemmel) for hver tjeneste, og send kontaktforespørselen."
+			intro = tr.T("notice.contact_intro")
 		}
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(intro), nil, nil))
 		for _, p := range n.Progress {
 			if n.Kind == activities.NoticeContact && !p.Needed {
 				continue
 			}
-			blocks = append(blocks, m.progressBlocks(ctx, n, p)...)
+			blocks = append(blocks, m.progressBlocks(ctx, tr, n, p)...)
 		}
 		blocks = append(blocks, context(due), slack.NewActionBlock("sak", details))
-		return blocks, fmt.Sprintf("%s: %s. %s", n.CaseRef, stepTitle(n.Step), due)
+		return blocks, summary
 
 	case activities.NoticeContactRequest:
 		from := m.name(ctx, n.About)
-		accept := slack.NewButtonBlockElement(actionAccept, buttonValue(n.WorkflowID, n.ServiceID), plain("Godta"))
+		accept := slack.NewButtonBlockElement(actionAccept, buttonValue(n.WorkflowID, n.ServiceID), plain(tr.T("notice.accept")))
 		accept.Style = slack.StylePrimary
-		decline := slack.NewButtonBlockElement(actionDecline, buttonValue(n.WorkflowID, n.ServiceID), plain("Avslå"))
+		decline := slack.NewButtonBlockElement(actionDecline, buttonValue(n.WorkflowID, n.ServiceID), plain(tr.T("notice.decline")))
 		decline.Style = slack.StyleDanger
-		notOurs := slack.NewButtonBlockElement(actionNotOurs, buttonValue(n.WorkflowID, n.ServiceID), plain("Ikke vårt ansvar"))
+		notOurs := slack.NewButtonBlockElement(actionNotOurs, buttonValue(n.WorkflowID, n.ServiceID), plain(tr.T("notice.not_ours")))
+		answerBy, text := tr.T("notice.answer_now"), tr.T("notice.request_summary_now", "Ref", n.CaseRef, "From", from)
+		if !n.Deadline.IsZero() {
+			answerBy, text = tr.T("notice.answer_by", "Date", n.Deadline), tr.T("notice.request_summary", "Ref", n.CaseRef, "From", from, "Date", n.Deadline)
+		}
 		return []slack.Block{
-			header("Forespørsel om samarbeid"),
-			slack.NewSectionBlock(mrkdwn(fmt.Sprintf("*%s* ber om samarbeid i sak %s (%s). Grunnlag for å dele opplysninger er registrert.", from, n.CaseRef, n.Subject)), nil, nil),
-			context("Svar" + lower(due)),
+			header(tr.T("notice.request_header")),
+			slack.NewSectionBlock(mrkdwn(tr.T("notice.request", "From", from, "Ref", n.CaseRef, "Subject", subjectText(tr, n.Subject))), nil, nil),
+			context(answerBy),
 			slack.NewActionBlock("svar", accept, decline, notOurs, details),
-		}, fmt.Sprintf("%s: %s ber om samarbeid. Svar%s", n.CaseRef, from, lower(due))
+		}, text
 
 	case activities.NoticeContactAnswer:
-		text := fmt.Sprintf("*%s* har %s forespørselen i sak %s (<@%s>).", m.name(ctx, n.About), answerText(n.Answer), n.CaseRef, n.By)
+		key := map[string]string{workflows.AnswerAccepted: "notice.contact_accepted", workflows.AnswerDeclined: "notice.contact_declined",
+			workflows.AnswerNotOurs: "notice.contact_not_ours"}[n.Answer]
+		if key == "" {
+			key = "notice.contact_accepted"
+		}
+		text := tr.T(key, "Service", m.name(ctx, n.About), "Ref", n.CaseRef, "User", n.By)
 		return []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil), slack.NewActionBlock("sak", details)}, stripMarks(text)
 
 	case activities.NoticeReminder:
-		what := stepTitle(n.Step)
-		if n.About != "" {
-			what = "svar på forespørsel om samarbeid"
-		}
-		text := fmt.Sprintf(":alarm_clock: Påminnelse: sak %s, %s. Fristen er %s.", n.CaseRef, what, calendar.FormatDate(n.Deadline))
+		text := tr.T("notice.reminder", "Ref", n.CaseRef, "What", what, "Date", n.Deadline)
 		return []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil), slack.NewActionBlock("sak", details)}, text
 
 	case activities.NoticeEscalation:
-		what := stepTitle(n.Step)
-		if n.About != "" {
-			what = "svar på forespørsel om samarbeid"
-		}
-		again := ""
+		key := "notice.escalation"
 		if n.Escalations > 1 {
-			again = fmt.Sprintf(" (varsel nr. %d)", n.Escalations)
+			key = "notice.escalation_again"
 		}
-		text := fmt.Sprintf(":warning: Frist oversittet%s: sak %s, %s hos *%s*. Fristen var %s.", again, n.CaseRef, what, m.name(ctx, n.ServiceID), calendar.FormatDate(n.Deadline))
+		text := tr.T(key, "N", n.Escalations, "Ref", n.CaseRef, "What", what, "Service", m.name(ctx, n.ServiceID), "Date", n.Deadline)
 		return []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil), slack.NewActionBlock("sak", details)}, stripMarks(text)
 
 	case activities.NoticeClosed:
-		text := fmt.Sprintf(":white_check_mark: Sak %s: samarbeidsplikten er fulgt opp: %s.", n.CaseRef, outcomeText(n.Answer))
+		text := tr.T("notice.closed", "Ref", n.CaseRef, "Outcome", outcomeTextIn(tr, n.Answer))
 		// The outcome may point to a coordinator: one click asks the KE, from this case.
-		ask := slack.NewButtonBlockElement(actionCoordRequest, buttonValue(n.WorkflowID, ""), plain("Be om koordinator"))
+		ask := slack.NewButtonBlockElement(actionCoordRequest, buttonValue(n.WorkflowID, ""), plain(tr.T("notice.ask_coordinator")))
 		return []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil), slack.NewActionBlock("sak", ask, details)}, text
 
 	case workflows.NoticeCoordinationTakenOver:
-		text := fmt.Sprintf(":busts_in_silhouette: Sak %s: <@%s> er %s og koordinerer nå tjenestene i saken.", n.CaseRef, n.About, n.Answer)
+		text := tr.T("notice.taken_over", "Ref", n.CaseRef, "User", n.About, "Title", titleText(tr, n.Answer))
 		return []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil), slack.NewActionBlock("sak", details)}, text
 
 	case activities.NoticeAnswered:
-		text := fmt.Sprintf(":white_check_mark: %s · %s: besvart av <@%s>.", n.CaseRef, stepTitle(n.Step), n.By)
-		if n.Step != "" && len(n.Step) > len("forespørsel:") && n.Step[:len("forespørsel:")] == "forespørsel:" {
-			text = fmt.Sprintf(":white_check_mark: %s · forespørsel om samarbeid %s av <@%s>.", n.CaseRef, answerText(n.Answer), n.By)
+		text := tr.T("notice.answered", "Ref", n.CaseRef, "Step", stepTitleIn(tr, n.Step), "User", n.By)
+		if strings.HasPrefix(n.Step, "forespørsel:") {
+			text = tr.T("notice.answered_request", "Ref", n.CaseRef, "Answer", answerTextIn(tr, n.Answer), "User", n.By)
 		}
 		return []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil), slack.NewActionBlock("sak", details)}, stripMarks(text)
 	}
-	text := fmt.Sprintf("Sak %s: %s", n.CaseRef, n.Kind)
+	text := tr.T("notice.unknown", "Ref", n.CaseRef, "Kind", n.Kind)
 	return []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil)}, text
 }
 
 // progressBlocks draws one service's line in a step prompt with the buttons still relevant.
-func (m *Messenger) progressBlocks(ctx context.Context, n activities.Notice, p activities.ServiceProgress) []slack.Block {
+func (m *Messenger) progressBlocks(ctx context.Context, tr *i18n.Translator, n activities.Notice, p activities.ServiceProgress) []slack.Block {
 	name := m.name(ctx, p.ServiceID)
 	value := buttonValue(n.WorkflowID, p.ServiceID)
 	if n.Kind == activities.NoticeAssess {
 		if p.Assessed {
-			verdict := "ikke nødvendig"
+			verdict := tr.T("notice.verdict_not_needed")
 			if p.Needed {
-				verdict = "samarbeid nødvendig"
+				verdict = tr.T("notice.verdict_needed")
 			}
-			return []slack.Block{slack.NewSectionBlock(mrkdwn(fmt.Sprintf(":white_check_mark: *%s*: vurdert (%s)", name, verdict)), nil, nil)}
+			return []slack.Block{slack.NewSectionBlock(mrkdwn(tr.T("notice.assessed", "Service", name, "Verdict", verdict)), nil, nil)}
 		}
-		btn := slack.NewButtonBlockElement(actionAssess, value, plain("Vurder"))
-		return []slack.Block{slack.NewSectionBlock(mrkdwn(fmt.Sprintf(":hourglass: *%s*: ikke vurdert", name)), nil, slack.NewAccessory(btn))}
+		btn := slack.NewButtonBlockElement(actionAssess, value, plain(tr.T("notice.assess_button")))
+		return []slack.Block{slack.NewSectionBlock(mrkdwn(tr.T("notice.not_assessed", "Service", name)), nil, slack.NewAccessory(btn))}
 	}
 	var state string
 	switch {
 	case p.Answer != "":
-		state = ":white_check_mark: forespørsel " + answerText(p.Answer)
+		state = tr.T("notice.state_answered", "Answer", answerTextIn(tr, p.Answer))
 	case p.Requested:
-		state = ":outbox_tray: forespørsel sendt, venter på svar"
+		state = tr.T("notice.state_requested")
 	case p.HasBasis:
-		state = ":white_check_mark: grunnlag registrert, forespørsel ikke sendt"
+		state = tr.T("notice.state_basis")
 	case p.BasisMissed:
-		state = ":no_entry: samtykke nektet"
+		state = tr.T("notice.state_refused")
 	default:
-		state = ":hourglass: samtykke mangler"
+		state = tr.T("notice.state_missing")
 	}
-	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(fmt.Sprintf("*%s*: %s", name, state)), nil, nil)}
+	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(tr.T("notice.progress", "Service", name, "State", state)), nil, nil)}
 	if !p.Requested {
-		send := slack.NewButtonBlockElement(actionContact, value, plain("Send kontaktforespørsel"))
+		send := slack.NewButtonBlockElement(actionContact, value, plain(tr.T("notice.send_request")))
 		send.Style = slack.StylePrimary
-		blocks = append(blocks, slack.NewActionBlock("", slack.NewButtonBlockElement(actionConsent, value, plain("Registrer samtykke")), send))
+		blocks = append(blocks, slack.NewActionBlock("", slack.NewButtonBlockElement(actionConsent, value, plain(tr.T("notice.record_consent"))), send))
 	}
 	return blocks
-}
-
-func lower(s string) string {
-	if s == "" {
-		return ""
-	}
-	return "frist: " + s[len("Frist: "):]
 }
 
 func stripMarks(s string) string {
