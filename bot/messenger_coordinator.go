@@ -2,13 +2,12 @@ package bot
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/slack-go/slack"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/samarbeid/samarbeid/activities"
-	"github.com/samarbeid/samarbeid/calendar"
+	"github.com/samarbeid/samarbeid/i18n"
 	"github.com/samarbeid/samarbeid/workflows"
 )
 
@@ -27,73 +26,108 @@ func coordinatorSearchAttributes(ref, keID string) temporal.SearchAttributes {
 }
 
 // renderCoordinator draws the notices of coordinator cases: references, the step and
-// buttons, never the reasons (those open in "Vis sak" for the KE).
+// buttons, never the reasons (those open in "Vis sak" for the KE). A channel message is read
+// by many, so it speaks the workspace's language.
 func (m *Messenger) renderCoordinator(ctx context.Context, n activities.Notice) ([]slack.Block, string) {
+	tr := m.texts()
 	kind := coordinatorKindOf(n.WorkflowID)
 	value := buttonValue(n.WorkflowID, "")
-	details := slack.NewButtonBlockElement(actionCoordDetails, value, plain("Vis sak"))
-	btn := func(action, text string, style slack.Style) *slack.ButtonBlockElement {
-		b := slack.NewButtonBlockElement(action, value, plain(text))
+	details := slack.NewButtonBlockElement(actionCoordDetails, value, plain(tr.T("coord_notice.show_case")))
+	btn := func(action, key string, style slack.Style) *slack.ButtonBlockElement {
+		b := slack.NewButtonBlockElement(action, value, plain(tr.T(key)))
 		b.Style = style
 		return b
 	}
 	msg := func(text string, buttons ...slack.BlockElement) ([]slack.Block, string) {
 		blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil)}
 		if !n.Deadline.IsZero() && n.Kind != NoticeKindDeadlineless(n.Kind) {
-			blocks = append(blocks, slack.NewContextBlock("", mrkdwn("Frist: "+calendar.FormatDate(n.Deadline))))
+			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(tr.T("coord_notice.deadline", "Date", n.Deadline))))
 		}
 		blocks = append(blocks, slack.NewActionBlock("k_handling", append(buttons, details)...))
 		return blocks, stripMarks(text)
 	}
-	title := kind.Title
+	title := kindTitle(tr, kind.Kind)
+	say := func(key string, args ...any) string {
+		return tr.T(key, append([]any{"Ref", n.CaseRef, "Title", title}, args...)...)
+	}
 	switch n.Kind {
 	case workflows.NoticeCoordinatorRequest:
-		what := "Ny forespørsel om"
+		key := "coord_notice.request"
 		if n.Step == string(workflows.CoordStepAppeal) {
-			what = "Klage mottatt: vurder på nytt forespørselen om"
+			key = "coord_notice.request_appeal"
 		}
-		return msg(fmt.Sprintf("*%s* · %s *%s* (%s, %s). Koordinerende enhet vurderer hvert vilkår.", n.CaseRef, what, title, n.Subject, kind.Citation),
-			btn(actionCoordAssess, "Vurder og fatt vedtak", slack.StylePrimary), btn(actionCoordProvisional, "Foreløpig svar sendt", ""))
+		return msg(say(key, "Subject", subjectText(tr, n.Subject), "Citation", kind.Citation),
+			btn(actionCoordAssess, "coord_notice.assess", slack.StylePrimary), btn(actionCoordProvisional, "coord_notice.provisional", ""))
 	case workflows.NoticeCoordinatorProvisionalDue:
-		return msg(fmt.Sprintf(":warning: *%s* · Én måned uten vedtak om %s: foreløpig svar må sendes (forvaltningsloven § 11 a).", n.CaseRef, title),
-			btn(actionCoordProvisional, "Foreløpig svar sendt", slack.StylePrimary), btn(actionCoordAssess, "Vurder og fatt vedtak", ""))
+		return msg(say("coord_notice.provisional_due"),
+			btn(actionCoordProvisional, "coord_notice.provisional", slack.StylePrimary), btn(actionCoordAssess, "coord_notice.assess", ""))
 	case workflows.NoticeCoordinatorProvisional:
-		return msg(fmt.Sprintf("*%s* · Foreløpig svar om %s er registrert som sendt.", n.CaseRef, title))
+		return msg(say("coord_notice.provisional_sent"))
 	case workflows.NoticeCoordinatorDecision:
 		switch n.Answer {
 		case "innvilget":
-			return msg(fmt.Sprintf(":white_check_mark: *%s* · %s er innvilget (<@%s>). Oppnevn koordinator.", n.CaseRef, capitalize(title), n.By),
-				btn(actionCoordName, "Oppnevn koordinator", slack.StylePrimary))
+			return msg(say("coord_notice.granted", "User", n.By), btn(actionCoordName, "coord_notice.name", slack.StylePrimary))
 		case "avslått":
-			return msg(fmt.Sprintf("*%s* · %s er avslått (<@%s>). Klagefrist %s (pbrl § 7-2).", n.CaseRef, capitalize(title), n.By, calendar.FormatDate(n.Deadline)),
-				btn(actionCoordAppeal, "Registrer klage", ""))
+			return msg(say("coord_notice.refused", "User", n.By, "Date", n.Deadline), btn(actionCoordAppeal, "coord_notice.appeal", ""))
 		default:
-			return msg(fmt.Sprintf("*%s* · Avslaget på %s er opprettholdt, og klagen er oversendt Statsforvalteren.", n.CaseRef, title))
+			return msg(say("coord_notice.upheld"))
 		}
 	case workflows.NoticeCoordinatorNamed:
-		return msg(fmt.Sprintf("*%s* · <@%s> er oppnevnt som *%s*. Godta eller avslå oppdraget.", n.CaseRef, n.About, title),
-			btn(actionCoordAccept, "Godta oppnevning", slack.StylePrimary), btn(actionCoordDecline, "Avslå", slack.StyleDanger))
+		return msg(say("coord_notice.named", "User", n.About),
+			btn(actionCoordAccept, "coord_notice.accept", slack.StylePrimary), btn(actionCoordDecline, "coord_notice.decline", slack.StyleDanger))
 	case workflows.NoticeCoordinatorAnswer:
 		if n.Answer == workflows.NominationAccepted {
-			return msg(fmt.Sprintf(":white_check_mark: *%s* · <@%s> har godtatt oppdraget som %s.", n.CaseRef, n.By, title),
-				btn(actionPlanCreate, "Opprett individuell plan", slack.StylePrimary),
-				btn(actionCoordLeave, "Koordinator slutter", ""), btn(actionCoordEnd, "Avslutt koordinering", ""))
+			return msg(say("coord_notice.accepted", "User", n.By),
+				btn(actionPlanCreate, "coord_notice.plan", slack.StylePrimary),
+				btn(actionCoordLeave, "coord_notice.leave", ""), btn(actionCoordEnd, "coord_notice.end", ""))
 		}
-		return msg(fmt.Sprintf("*%s* · <@%s> har avslått oppdraget som %s.", n.CaseRef, n.By, title))
+		return msg(say("coord_notice.declined", "User", n.By))
 	case workflows.NoticeCoordinatorVacant:
-		why := map[string]string{"avslått": "den oppnevnte avslo", "utløpt": "den oppnevnte svarte ikke innen fristen", "sluttet": "koordinatoren har sluttet"}[n.Answer]
-		return msg(fmt.Sprintf(":warning: *%s* · Saken har ingen %s: %s. Oppnevn en ny.", n.CaseRef, title, why),
-			btn(actionCoordName, "Oppnevn koordinator", slack.StylePrimary))
+		why := map[string]string{"avslått": "coord_notice.vacant_declined", "utløpt": "coord_notice.vacant_lapsed", "sluttet": "coord_notice.vacant_left"}[n.Answer]
+		reason := n.Answer
+		if why != "" {
+			reason = tr.T(why)
+		}
+		return msg(say("coord_notice.vacant", "Why", reason), btn(actionCoordName, "coord_notice.name", slack.StylePrimary))
 	case activities.NoticeReminder:
-		return msg(fmt.Sprintf(":alarm_clock: Påminnelse: sak %s, %s (%s). Fristen er %s.", n.CaseRef, coordStepTitle(n.Step), title, calendar.FormatDate(n.Deadline)))
+		return msg(say("coord_notice.reminder", "Step", coordStepTitleIn(tr, n.Step), "Date", n.Deadline))
 	case activities.NoticeEscalation:
-		return msg(fmt.Sprintf(":warning: Frist oversittet (varsel nr. %d): sak %s, %s (%s). Fristen var %s.", max(n.Escalations, 1), n.CaseRef, coordStepTitle(n.Step), title, calendar.FormatDate(n.Deadline)))
+		return msg(say("coord_notice.escalation", "N", max(n.Escalations, 1), "Step", coordStepTitleIn(tr, n.Step), "Date", n.Deadline))
 	case activities.NoticeAnswered:
-		return msg(fmt.Sprintf(":white_check_mark: %s · %s: besvart av <@%s> (%s).", n.CaseRef, coordStepTitle(n.Step), n.By, n.Answer))
+		return msg(say("coord_notice.answered", "Step", coordStepTitleIn(tr, n.Step), "User", n.By, "Answer", coordAnswerText(tr, n.Answer)))
 	case activities.NoticeClosed:
-		return msg(fmt.Sprintf("*%s* · Saken om %s er avsluttet (%s).", n.CaseRef, title, n.Answer))
+		return msg(say("coord_notice.closed", "Outcome", coordOutcomeText(tr, n.Answer)))
 	}
-	return msg(fmt.Sprintf("Sak %s: %s", n.CaseRef, n.Kind))
+	return msg(tr.T("notice.unknown", "Ref", n.CaseRef, "Kind", n.Kind))
+}
+
+// coordAnswerText says the answer a coordinator case's step was given: a decision or a
+// nominee's answer; anything else as it came.
+func coordAnswerText(tr *i18n.Translator, answer string) string {
+	switch answer {
+	case "innvilget":
+		return tr.T("coord_answer.granted")
+	case "avslått":
+		return tr.T("coord_answer.refused")
+	case "avslag_opprettholdt":
+		return tr.T("coord_answer.upheld")
+	}
+	return nominationText(tr, answer)
+}
+
+// coordOutcomeText says how a coordinator case ended.
+func coordOutcomeText(tr *i18n.Translator, outcome string) string {
+	switch outcome {
+	case workflows.OutcomeCoordinationEnded:
+		return tr.T("coord_outcome.ended")
+	case workflows.OutcomeRefusalFinal:
+		return tr.T("coord_outcome.refusal_final")
+	case workflows.OutcomeAppealForwarded:
+		return tr.T("coord_outcome.forwarded")
+	case workflows.OutcomeWithdrawnUndecided:
+		return tr.T("coord_outcome.withdrawn")
+	}
+	return outcome
 }
 
 // NoticeKindDeadlineless names the kinds whose deadline is said in the text already.
