@@ -122,7 +122,7 @@ func (b *Bot) verified(next func(http.ResponseWriter, *http.Request)) http.Handl
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
 		if err != nil {
-			http.Error(w, "kunne ikke lese forespørselen", http.StatusBadRequest)
+			http.Error(w, b.workspaceTexts().T("http.unreadable"), http.StatusBadRequest)
 			return
 		}
 		sv, err := slack.NewSecretsVerifier(r.Header, b.signingSecret)
@@ -132,7 +132,7 @@ func (b *Bot) verified(next func(http.ResponseWriter, *http.Request)) http.Handl
 		}
 		if err != nil {
 			b.log.Warn("avviste forespørsel med ugyldig Slack-signatur", "sti", r.URL.Path, "feil", err)
-			http.Error(w, "ugyldig signatur", http.StatusUnauthorized)
+			http.Error(w, b.workspaceTexts().T("http.bad_signature"), http.StatusUnauthorized)
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
@@ -151,7 +151,7 @@ func (b *Bot) handleEvent(w http.ResponseWriter, r *http.Request) {
 		} `json:"event"`
 	}
 	if err := json.NewDecoder(r.Body).Decode(&ev); err != nil {
-		http.Error(w, "ugyldig hendelse", http.StatusBadRequest)
+		http.Error(w, b.workspaceTexts().T("http.bad_event"), http.StatusBadRequest)
 		return
 	}
 	if ev.Type == "url_verification" {
@@ -198,8 +198,9 @@ func ephemeral(w http.ResponseWriter, text string) {
 	writeJSON(w, map[string]any{"response_type": "ephemeral", "text": text})
 }
 
-// userMessage is userMessageIn in bokmål, for callers not yet converted.
-func (b *Bot) userMessage(err error) string { return b.userMessageIn(i18n.For(i18n.Default), err) }
+// userMessage is userMessageIn in the workspace's language, for callers without the user's
+// translator; prefer userMessageIn(b.texts(ctx, userID), err).
+func (b *Bot) userMessage(err error) string { return b.userMessageIn(b.workspaceTexts(), err) }
 
 // userMessageIn turns an error into words for the user, in tr's language: refusals (the
 // bot's and the workflows' validators') as they are, anything else as a general apology
