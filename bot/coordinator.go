@@ -283,7 +283,7 @@ func (b *Bot) coordinatorViewSubmission(ctx context.Context, cb slack.Interactio
 }
 
 func (b *Bot) coordinatorStatus(ctx context.Context, workflowID string) (workflows.CoordinatorStatus, error) {
-	return queryStatus[workflows.CoordinatorStatus](ctx, b, workflowID, "Fant ikke koordinatorsaken.")
+	return queryStatus[workflows.CoordinatorStatus](ctx, b, workflowID, "err.coord_not_found")
 }
 
 func coordDetailsView(tr *i18n.Translator, st workflows.CoordinatorStatus) slack.ModalViewRequest {

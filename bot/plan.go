@@ -162,7 +162,7 @@ func (b *Bot) planViewSubmission(ctx context.Context, cb slack.InteractionCallba
 }
 
 func (b *Bot) planStatus(ctx context.Context, workflowID string) (workflows.PlanStatus, error) {
-	return queryStatus[workflows.PlanStatus](ctx, b, workflowID, "Fant ikke planen.")
+	return queryStatus[workflows.PlanStatus](ctx, b, workflowID, "err.plan_not_found")
 }
 
 func planDetailsView(tr *i18n.Translator, st workflows.PlanStatus) slack.ModalViewRequest {

@@ -26,11 +26,11 @@ func (b *Bot) update(ctx context.Context, workflowID, updateID, name string, arg
 	}
 	var notFound *serviceerror.NotFound
 	if errors.As(err, &notFound) {
-		err = refusal{msg: "Saken er avsluttet eller finnes ikke lenger, så svaret kan ikke registreres."}
+		err = refuse("", "err.case_gone")
 	}
 	if b.metrics != nil {
 		result := "godtatt"
-		if _, _, refused := refusalFrom(err); refused || errors.As(err, &refusal{}) {
+		if _, _, refused := workflows.RefusalOf(err); refused || errors.As(err, &refusal{}) {
 			result = "avvist"
 		} else if err != nil {
 			result = "feil"
@@ -40,31 +40,19 @@ func (b *Bot) update(ctx context.Context, workflowID, updateID, name string, arg
 	return st, err
 }
 
-// refusalFrom unwraps a validator's refusal: its message and the modal field it concerns.
-func refusalFrom(err error) (msg, field string, ok bool) {
-	var appErr *temporal.ApplicationError
-	if !errors.As(err, &appErr) || appErr.Type() != workflows.RefusalType {
-		return "", "", false
-	}
-	if appErr.HasDetails() {
-		_ = appErr.Details(&field)
-	}
-	return appErr.Message(), field, true
-}
-
 func (b *Bot) status(ctx context.Context, workflowID string) (workflows.Status, error) {
-	return queryStatus[workflows.Status](ctx, b, workflowID, "Fant ikke saken.")
+	return queryStatus[workflows.Status](ctx, b, workflowID, "err.case_not_found")
 }
 
 // queryStatus asks a case workflow for its status; a case Temporal does not know is told to
-// the user in words, any other failure is an error.
-func queryStatus[T any](ctx context.Context, b *Bot, workflowID, notFoundText string) (T, error) {
+// the user in words (notFoundKey, a catalogue key), any other failure is an error.
+func queryStatus[T any](ctx context.Context, b *Bot, workflowID, notFoundKey string) (T, error) {
 	var st T
 	v, err := b.temporal.QueryWorkflow(ctx, workflowID, "", workflows.QueryStatus)
 	if err != nil {
 		var notFound *serviceerror.NotFound
 		if errors.As(err, &notFound) {
-			return st, refusal{msg: notFoundText}
+			return st, refuse("", notFoundKey)
 		}
 		return st, err
 	}

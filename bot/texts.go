@@ -42,7 +42,7 @@ func (m *Messenger) texts() *i18n.Translator { return i18n.For(m.Language) }
 // modal field. Its Error() is the bokmål text, for logs.
 type refusal struct {
 	text  i18n.Message
-	msg   string // a bokmål text not yet in the catalogue; goes when every file is converted
+	msg   string // a bokmål text outside the catalogue: don't; use refuse(field, key, ...)
 	field string
 }
 
