@@ -33,7 +33,8 @@ Bruk:
   samarbeid report    indikatorer for en periode: --from ÅÅÅÅ-MM-DD --to ÅÅÅÅ-MM-DD [--format tabell|csv|json]
 
 Miljøvariabler: DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, SLACK_BOT_TOKEN,
-SLACK_SIGNING_SECRET, SLACK_API_URL, HTTP_ADDR. Se README.md.
+SLACK_SIGNING_SECRET, SLACK_APP_TOKEN (Socket Mode), SLACK_API_URL, HTTP_ADDR,
+SAMARBEID_POLICY, SAMARBEID_LANGUAGE, SAMARBEID_DAGSOVERSIKT. Se README.md.
 `
 
 func main() {
