@@ -141,7 +141,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	}
 	slackClient := slack.New(botToken, slackOpts...)
 
-	messenger := &bot.Messenger{Slack: slackClient, Directory: a.Store, Metrics: a.metrics, Digest: a.Store}
+	messenger := &bot.Messenger{Slack: slackClient, Directory: a.Store, Metrics: a.metrics, Language: cfg.Language, Digest: a.Store}
 	if a.SlackLocal == nil {
 		messenger.PerChannel, messenger.Burst = 1, 3 // Slack: about one message a second per channel
 	}
@@ -259,6 +259,11 @@ func (a *App) ready(w http.ResponseWriter, r *http.Request) {
 	}
 	if _, err := a.Temporal.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
 		http.Error(w, "Temporal svarer ikke: "+err.Error(), http.StatusServiceUnavailable)
+		return
+	}
+	if a.socket != nil && !a.socket.IsConnected() {
+		// The watchdog is reconnecting; until it has, no command or click reaches the bot.
+		http.Error(w, "Slack (Socket Mode) er ikke tilkoblet", http.StatusServiceUnavailable)
 		return
 	}
 	_, _ = w.Write([]byte("klar\n"))

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -194,6 +195,17 @@ func TestSocketModeWatchdogThroughTheStandIn(t *testing.T) {
 	help("after the disconnect")
 	if !strings.Contains(logs.String(), "koblet til Slack igjen") {
 		t.Fatalf("reconnects were not logged:\n%s", logs)
+	}
+	// Without a connection to Slack the bot is not ready, and says why.
+	a.socket.Stop()
+	resp, err := http.Get(a.URL + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), "Socket Mode") {
+		t.Fatalf("/readyz without a Socket Mode connection: %d %s", resp.StatusCode, body)
 	}
 }
 
