@@ -22,13 +22,6 @@ func WorkflowID(caseRef, serviceID string) string {
 // RefusalType marks an update refused for the user's input, as opposed to a technical error.
 const RefusalType = "Avvist"
 
-// refuse builds the error a validator returns. field names the modal input at fault
-// ("" for none), so the bot can show the message beside it.
-func refuse(field, format string, args ...any) error {
-	return temporal.NewApplicationErrorWithOptions(fmt.Sprintf(format, args...), RefusalType,
-		temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{field}})
-}
-
 // System is the actor named in the ledger for what the workflow does by itself.
 const System = "samarbeid"
 
@@ -109,18 +102,18 @@ func (c *dutyCase) validateClarify(a ClarifyAnswer) error {
 		return err
 	}
 	if a.None && len(a.ServiceIDs) > 0 {
-		return refuse("tjenester", "Velg enten tjenester eller «ingen andre tjenester», ikke begge.")
+		return refuse("tjenester", "refusal.services_both")
 	}
 	if !a.None && len(a.ServiceIDs) == 0 {
-		return refuse("tjenester", "Velg minst én tjeneste, eller svar at ingen andre tjenester gir tjenester til personen.")
+		return refuse("tjenester", "refusal.services_none")
 	}
 	seen := map[string]bool{}
 	for _, s := range a.ServiceIDs {
 		if s == c.in.InitiatingServiceID {
-			return refuse("tjenester", "Din egen tjeneste kan ikke velges som annen tjenesteyter.")
+			return refuse("tjenester", "refusal.own_service")
 		}
 		if seen[s] {
-			return refuse("tjenester", "Tjenesten %s er valgt to ganger.", s)
+			return refuse("tjenester", "refusal.service_twice", "Service", s)
 		}
 		seen[s] = true
 	}
@@ -160,16 +153,16 @@ func (c *dutyCase) validateAssess(a AssessAnswer) error {
 	}
 	svc := c.service(a.ServiceID)
 	if svc == nil {
-		return refuse("", "Tjenesten %s er ikke med i saken.", a.ServiceID)
+		return refuse("", "refusal.service_not_in_case", "Service", a.ServiceID)
 	}
 	if svc.Assessment != nil {
-		return refuse("", "Behovet for samarbeid med %s er allerede vurdert av <@%s>.", a.ServiceID, svc.Assessment.By)
+		return refuse("", "refusal.already_assessed", "Service", a.ServiceID, "User", svc.Assessment.By)
 	}
 	if strings.TrimSpace(a.Reason) == "" {
-		return refuse("begrunnelse", "Skriv en begrunnelse for vurderingen.")
+		return refuse("begrunnelse", "refusal.assess_reason")
 	}
 	if a.Needed && strings.TrimSpace(a.About) == "" {
-		return refuse("tema", "Skriv hva dere skal samarbeide om, hvor mye, hvor lenge og hvordan.")
+		return refuse("tema", "refusal.assess_about")
 	}
 	return checkFreeText(map[string]string{"tema": a.About, "begrunnelse": a.Reason})
 }
@@ -207,20 +200,20 @@ func (c *dutyCase) validateConsent(a ConsentAnswer) error {
 		return err
 	}
 	if svc.Contact != nil {
-		return refuse("", "Kontakt med %s er allerede opprettet; grunnlaget kan ikke endres etterpå.", a.ServiceID)
+		return refuse("", "refusal.basis_locked", "Service", a.ServiceID)
 	}
 	switch a.Basis {
 	case BasisConsent:
 		if a.Form != "muntlig" && a.Form != "skriftlig" {
-			return refuse("form", "Oppgi om samtykket er muntlig eller skriftlig.")
+			return refuse("form", "refusal.consent_form")
 		}
 	case BasisStatutory:
 		if strings.TrimSpace(a.StatutoryBasis) == "" {
-			return refuse("hjemmel", "Oppgi lovhjemmelen som gir adgang til å dele opplysninger uten samtykke.")
+			return refuse("hjemmel", "refusal.statute_missing")
 		}
 	case BasisRefused:
 	default:
-		return refuse("grunnlag", "Velg samtykke, lovhjemmel eller at personen har nektet.")
+		return refuse("grunnlag", "refusal.basis_required")
 	}
 	return checkFreeText(map[string]string{"hjemmel": a.StatutoryBasis})
 }
@@ -256,13 +249,13 @@ func (c *dutyCase) validateRequestContact(a ContactRequest) error {
 		return err
 	}
 	if svc.Contact != nil {
-		return refuse("", "Kontaktforespørselen til %s er allerede sendt av <@%s>.", a.ServiceID, svc.Contact.RequestedBy)
+		return refuse("", "refusal.contact_already_sent", "Service", a.ServiceID, "User", svc.Contact.RequestedBy)
 	}
 	switch {
 	case svc.Consent == nil:
-		return refuse("", "Kan ikke kontakte %s: samtykke fra personen eller en lovhjemmel må være registrert først (taushetsplikt, forvaltningsloven § 13). Trykk «Registrer samtykke».", a.ServiceID)
+		return refuse("", "refusal.contact_no_basis", "Service", a.ServiceID)
 	case svc.Consent.Basis == BasisRefused:
-		return refuse("", "Kan ikke kontakte %s: personen har nektet samtykke. Registrer en lovhjemmel hvis opplysninger likevel kan deles.", a.ServiceID)
+		return refuse("", "refusal.contact_consent_refused", "Service", a.ServiceID)
 	}
 	return nil
 }
@@ -288,29 +281,29 @@ func (c *dutyCase) requestContact(ctx workflow.Context, a ContactRequest) (Statu
 func (c *dutyCase) validateAnswerContact(a ContactAnswer) error {
 	svc := c.service(a.ServiceID)
 	if svc == nil || svc.Contact == nil {
-		return refuse("", "%s har ingen åpen kontaktforespørsel i sak %s.", a.ServiceID, c.in.CaseRef)
+		return refuse("", "refusal.no_open_request", "Service", a.ServiceID, "Ref", c.in.CaseRef)
 	}
 	if svc.Contact.Answer != "" {
-		return refuse("", "Forespørselen er allerede besvart (%s) av <@%s>.", svc.Contact.Answer, svc.Contact.AnsweredBy)
+		return refuse("", "refusal.request_answered", "Answer", orRaw(AnswerKey(svc.Contact.Answer), svc.Contact.Answer), "User", svc.Contact.AnsweredBy)
 	}
 	if err := refuseReadOnly(a.Actor); err != nil {
 		return err
 	}
 	if !a.Actor.MemberOf(a.ServiceID) {
-		return refuse("", "Bare ansatte i %s kan svare på denne forespørselen.", a.ServiceID)
+		return refuse("", "refusal.only_answering_service", "Service", a.ServiceID)
 	}
 	switch a.Answer {
 	case AnswerAccepted:
 		if strings.TrimSpace(a.ContactPerson) == "" {
-			return refuse("kontaktperson", "Oppgi hvem som blir kontaktperson hos dere.")
+			return refuse("kontaktperson", "refusal.contact_person")
 		}
 	case AnswerDeclined:
 		if strings.TrimSpace(a.Reason) == "" {
-			return refuse("begrunnelse", "Skriv hvorfor dere avslår.")
+			return refuse("begrunnelse", "refusal.decline_reason")
 		}
 	case AnswerNotOurs:
 	default:
-		return refuse("", "Ukjent svar %q.", a.Answer)
+		return refuse("", "refusal.unknown_answer", "Answer", a.Answer)
 	}
 	return checkFreeText(map[string]string{"kontaktperson": a.ContactPerson, "begrunnelse": a.Reason})
 }
@@ -495,13 +488,14 @@ func (c *dutyCase) initiatorOnly(a Actor, step Step) error {
 		return err
 	}
 	if !a.MemberOf(c.in.InitiatingServiceID) {
-		return refuse("", "Bare ansatte i %s, som har saken, kan svare på dette steget.", c.in.InitiatingServiceID)
+		return refuse("", "refusal.initiator_only", "Service", c.in.InitiatingServiceID)
 	}
 	if c.st.Step != step {
 		if c.st.Step.Number() > step.Number() || c.st.Step == StepDone {
-			return refuse("", "Steg %d (%s) i sak %s er allerede gjennomført.", step.Number(), step, c.in.CaseRef)
+			return refuse("", "refusal.step_done", "N", step.Number(), "Step", orRaw(StepNameKey(step), string(step)), "Ref", c.in.CaseRef)
 		}
-		return refuse("", "Sak %s er ikke kommet til steg %d (%s) ennå; den står på %s.", c.in.CaseRef, step.Number(), step, c.st.Step)
+		return refuse("", "refusal.step_not_reached", "Ref", c.in.CaseRef, "N", step.Number(),
+			"Step", orRaw(StepNameKey(step), string(step)), "Current", orRaw(StepNameKey(c.st.Step), string(c.st.Step)))
 	}
 	return nil
 }
@@ -531,7 +525,7 @@ func (c *dutyCase) stepThreeService(a Actor, id string) (*ServiceStatus, error) 
 func (c *dutyCase) neededService(id string) (*ServiceStatus, error) {
 	svc := c.service(id)
 	if svc == nil || svc.Assessment == nil || !svc.Assessment.Needed {
-		return nil, refuse("", "Samarbeid med %s er ikke vurdert som nødvendig i sak %s.", id, c.in.CaseRef)
+		return nil, refuse("", "refusal.not_needed", "Service", id, "Ref", c.in.CaseRef)
 	}
 	return svc, nil
 }
@@ -601,7 +595,7 @@ func (c *dutyCase) progress() []activities.ServiceProgress {
 func checkFreeText(fields map[string]string) error {
 	for _, name := range []string{"tema", "begrunnelse", "hjemmel", "kontaktperson"} {
 		if privacy.ContainsFodselsnummer(fields[name]) {
-			return refuse(name, privacy.ErrorText)
+			return refuse(name, "refusal.fodselsnummer")
 		}
 	}
 	return nil

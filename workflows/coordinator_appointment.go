@@ -10,7 +10,6 @@ import (
 
 	"github.com/samarbeid/samarbeid/activities"
 	"github.com/samarbeid/samarbeid/calendar"
-	"github.com/samarbeid/samarbeid/privacy"
 )
 
 // CoordinatorWorkflowID is the business key of one coordinator request, so recording the
@@ -159,32 +158,32 @@ func (c *coordCase) validateAssess(a CoordinatorAssessment) error {
 	switch c.st.Step {
 	case CoordStepAssess, CoordStepProvisional, CoordStepAppeal:
 	case CoordStepAppealOpen:
-		return refuse("", "Forespørselen er avslått %s. Den kan bare vurderes på nytt etter en klage.", calendar.FormatDate(c.lastDecision().At))
+		return refuse("", "refusal.coord_refused_wait", "Date", c.lastDecision().At)
 	default:
-		return refuse("", "Forespørselen om %s i sak %s er allerede avgjort.", c.kind.Title, c.in.CaseRef)
+		return refuse("", "refusal.coord_decided", "Title", c.title(), "Ref", c.in.CaseRef)
 	}
 	answers := map[string]ConditionAnswer{}
 	for _, ans := range a.Conditions {
 		if c.condition(ans.ID) == nil {
-			return refuse("vilkår", "Ukjent vilkår %q for %s.", ans.ID, c.kind.Title)
+			return refuse("vilkår", "refusal.coord_unknown_condition", "ID", ans.ID, "Title", c.title())
 		}
 		if _, dup := answers[ans.ID]; dup {
-			return refuse("vilkår", "Vilkåret «%s» er besvart to ganger.", c.condition(ans.ID).Text)
+			return refuse("vilkår", "refusal.coord_condition_twice", "Condition", conditionArg(*c.condition(ans.ID)))
 		}
 		answers[ans.ID] = ans
 	}
 	for _, cond := range c.kind.Conditions {
 		if _, ok := answers[cond.ID]; !ok {
-			return refuse("vilkår", "Vilkåret «%s» er ikke vurdert. Alle vilkårene i %s må vurderes konkret.", cond.Text, c.kind.Citation)
+			return refuse("vilkår", "refusal.coord_condition_missing", "Condition", conditionArg(cond), "Citation", c.kind.Citation)
 		}
 	}
 	if strings.TrimSpace(a.Reasons) == "" {
-		return refuse("begrunnelse", "Skriv en begrunnelse for vedtaket.")
+		return refuse("begrunnelse", "refusal.coord_decision_reason")
 	}
 	if a.Granted {
 		for _, cond := range c.kind.Conditions {
 			if !answers[cond.ID].Met {
-				return refuse("vilkår", "Kan ikke innvilge %s: vilkåret «%s» er ikke oppfylt (%s).", c.kind.Title, cond.Text, c.kind.Citation)
+				return refuse("vilkår", "refusal.coord_condition_not_met", "Title", c.title(), "Condition", conditionArg(cond), "Citation", c.kind.Citation)
 			}
 		}
 	}
@@ -270,16 +269,16 @@ func (c *coordCase) validateProvisional(ctx workflow.Context, p ProvisionalAnswe
 		return err
 	}
 	if c.st.Step != CoordStepAssess && c.st.Step != CoordStepProvisional {
-		return refuse("", "Forespørselen om %s i sak %s er allerede avgjort; foreløpig svar er ikke aktuelt.", c.kind.Title, c.in.CaseRef)
+		return refuse("", "refusal.coord_provisional_decided", "Title", c.title(), "Ref", c.in.CaseRef)
 	}
 	if !c.st.ProvisionalSentAt.IsZero() {
-		return refuse("", "Foreløpig svar er allerede registrert av <@%s> %s.", c.st.ProvisionalBy, calendar.FormatDate(c.st.ProvisionalSentAt))
+		return refuse("", "refusal.coord_provisional_done", "User", c.st.ProvisionalBy, "Date", c.st.ProvisionalSentAt)
 	}
 	if strings.TrimSpace(p.Reason) == "" {
-		return refuse("begrunnelse", "Skriv hvorfor forespørselen ikke kan avgjøres innen en måned (fvl § 11 a).")
+		return refuse("begrunnelse", "refusal.coord_provisional_reason")
 	}
 	if p.ExpectedBy.IsZero() || !p.ExpectedBy.After(workflow.Now(ctx)) {
-		return refuse("forventet", "Oppgi en fremtidig dato for når svar kan ventes (fvl § 11 a).")
+		return refuse("forventet", "refusal.coord_provisional_date")
 	}
 	return checkFields("begrunnelse", p.Reason)
 }
@@ -313,15 +312,15 @@ func (c *coordCase) checkAppeal(now time.Time, a CoordinatorAppeal) error {
 	}
 	if c.st.Step != CoordStepAppealOpen {
 		if c.st.Appeal != nil {
-			return refuse("", "Klagen er allerede registrert av <@%s> %s.", c.st.Appeal.By, calendar.FormatDate(c.st.Appeal.At))
+			return refuse("", "refusal.coord_appeal_done", "User", c.st.Appeal.By, "Date", c.st.Appeal.At)
 		}
-		return refuse("", "Det er ikke noe avslag å klage på i sak %s.", c.in.CaseRef)
+		return refuse("", "refusal.coord_appeal_nothing", "Ref", c.in.CaseRef)
 	}
 	if now.After(c.st.AppealDeadline) {
-		return refuse("", "Klagefristen gikk ut %s (fire uker, pbrl § 7-2).", calendar.FormatDate(c.st.AppealDeadline))
+		return refuse("", "refusal.coord_appeal_late", "Date", c.st.AppealDeadline)
 	}
 	if strings.TrimSpace(a.Reason) == "" {
-		return refuse("begrunnelse", "Skriv hva klagen gjelder.")
+		return refuse("begrunnelse", "refusal.coord_appeal_reason")
 	}
 	return checkFields("begrunnelse", a.Reason)
 }
@@ -346,20 +345,20 @@ func (c *coordCase) validateName(n CoordinatorNomination) error {
 		return err
 	}
 	if c.st.Step == CoordStepActive {
-		return refuse("", "Sak %s har allerede en koordinator (<@%s>). Registrer at koordinatoren slutter før du oppnevner en ny.", c.in.CaseRef, c.st.Coordinator.SlackUserID)
+		return refuse("", "refusal.coord_has_coordinator", "Ref", c.in.CaseRef, "User", c.st.Coordinator.SlackUserID)
 	}
 	if c.st.Step != CoordStepAppoint {
-		return refuse("", "Det kan bare oppnevnes koordinator etter at %s er innvilget.", c.kind.Title)
+		return refuse("", "refusal.coord_not_granted", "Title", c.title())
 	}
 	switch {
 	case strings.TrimSpace(n.CoordinatorSlackUserID) == "":
-		return refuse("koordinator", "Velg hvem som skal være koordinator.")
+		return refuse("koordinator", "refusal.coord_pick")
 	case strings.TrimSpace(n.CoordinatorName) == "":
-		return refuse("navn", "Oppgi koordinatorens navn.")
+		return refuse("navn", "refusal.coord_name")
 	case strings.TrimSpace(n.ServiceID) == "":
-		return refuse("tjeneste", "Oppgi hvilken tjeneste koordinatoren arbeider i.")
+		return refuse("tjeneste", "refusal.coord_service")
 	case c.kind.HealthPersonnel && !n.HealthPersonnel:
-		return refuse("helsepersonell", "En koordinator i spesialisthelsetjenesten må være helsepersonell (%s).", c.kind.Citation)
+		return refuse("helsepersonell", "refusal.coord_health", "Citation", c.kind.Citation)
 	}
 	return checkFields("navn", n.CoordinatorName)
 }
@@ -391,16 +390,16 @@ func (c *coordCase) name(ctx workflow.Context, n CoordinatorNomination) (Coordin
 func (c *coordCase) validateAnswer(a NominationAnswer) error {
 	co := c.st.Coordinator
 	if c.st.Step != CoordStepAppoint || co == nil || co.Answer != "" {
-		return refuse("", "Det er ingen åpen oppnevning å svare på i sak %s.", c.in.CaseRef)
+		return refuse("", "refusal.coord_no_nomination", "Ref", c.in.CaseRef)
 	}
 	if err := refuseReadOnly(a.Actor); err != nil {
 		return err
 	}
 	if a.Actor.SlackUserID != co.SlackUserID {
-		return refuse("", "Bare den som er oppnevnt (<@%s>) kan svare på oppnevningen.", co.SlackUserID)
+		return refuse("", "refusal.coord_only_nominee", "User", co.SlackUserID)
 	}
 	if !a.Accept && strings.TrimSpace(a.Reason) == "" {
-		return refuse("begrunnelse", "Skriv hvorfor du ikke kan være koordinator.")
+		return refuse("begrunnelse", "refusal.coord_decline_reason")
 	}
 	return checkFields("begrunnelse", a.Reason)
 }
@@ -447,16 +446,16 @@ func (c *coordCase) answer(ctx workflow.Context, a NominationAnswer) (Coordinato
 
 func (c *coordCase) validateLeave(l CoordinatorLeaving) error {
 	if c.st.Step != CoordStepActive {
-		return refuse("", "Sak %s har ingen koordinator som har godtatt oppnevningen.", c.in.CaseRef)
+		return refuse("", "refusal.coord_none_accepted", "Ref", c.in.CaseRef)
 	}
 	if err := refuseReadOnly(l.Actor); err != nil {
 		return err
 	}
 	if l.Actor.SlackUserID != c.st.Coordinator.SlackUserID && !l.Actor.MemberOf(c.in.CoordinatingUnitID) {
-		return refuse("", "Bare koordinatoren (<@%s>) eller koordinerende enhet kan registrere at koordinatoren slutter.", c.st.Coordinator.SlackUserID)
+		return refuse("", "refusal.coord_leave_who", "User", c.st.Coordinator.SlackUserID)
 	}
 	if strings.TrimSpace(l.Reason) == "" {
-		return refuse("begrunnelse", "Skriv hvorfor koordinatoren slutter.")
+		return refuse("begrunnelse", "refusal.coord_leave_reason")
 	}
 	return checkFields("begrunnelse", l.Reason)
 }
@@ -478,10 +477,10 @@ func (c *coordCase) validateEnd(e CoordinationEnd) error {
 		return err
 	}
 	if c.st.Step == CoordStepDone {
-		return refuse("", "Sak %s er allerede avsluttet.", c.in.CaseRef)
+		return refuse("", "refusal.coord_closed", "Ref", c.in.CaseRef)
 	}
 	if strings.TrimSpace(e.Reason) == "" {
-		return refuse("begrunnelse", "Skriv hvorfor koordineringen avsluttes (f.eks. at personen trakk seg eller tjenestene er avsluttet).")
+		return refuse("begrunnelse", "refusal.coord_end_reason")
 	}
 	return checkFields("begrunnelse", e.Reason)
 }
@@ -682,7 +681,7 @@ func (c *coordCase) keOnly(a Actor) error {
 		return err
 	}
 	if !a.MemberOf(c.in.CoordinatingUnitID) {
-		return refuse("", "Bare ansatte i koordinerende enhet (%s) kan gjøre dette i sak %s.", c.in.CoordinatingUnitID, c.in.CaseRef)
+		return refuse("", "refusal.ke_only", "Unit", c.in.CoordinatingUnitID, "Ref", c.in.CaseRef)
 	}
 	return nil
 }
@@ -711,7 +710,7 @@ func (c *coordCase) lastDecision() CoordinatorDecision {
 func checkFields(pairs ...string) error {
 	for i := 0; i+1 < len(pairs); i += 2 {
 		if err := checkFreeText(map[string]string{"begrunnelse": pairs[i+1]}); err != nil {
-			return refuse(pairs[i], privacy.ErrorText)
+			return refuse(pairs[i], "refusal.fodselsnummer")
 		}
 	}
 	return nil

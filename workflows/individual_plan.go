@@ -10,6 +10,7 @@ import (
 
 	"github.com/samarbeid/samarbeid/activities"
 	"github.com/samarbeid/samarbeid/calendar"
+	"github.com/samarbeid/samarbeid/i18n"
 	"github.com/samarbeid/samarbeid/privacy"
 )
 
@@ -170,23 +171,23 @@ func (p *plan) validateEstablish(ctx workflow.Context, a EstablishPlan) error {
 		return err
 	}
 	if p.st.Step != PlanStepDraft {
-		return refuse("", "Planen i sak %s er allerede fastsatt.", p.in.CaseRef)
+		return refuse("", "refusal.plan_established", "Ref", p.in.CaseRef)
 	}
 	given := map[string]PlanItem{}
 	for _, it := range a.Checklist {
 		if !knownPlanItem(it.ID) {
-			return refuse("sjekkliste", "Ukjent punkt %q i sjekklisten.", it.ID)
+			return refuse("sjekkliste", "refusal.plan_unknown_item", "ID", it.ID)
 		}
 		given[it.ID] = it
 	}
-	var missing []string
+	var missing []i18n.Message
 	for _, item := range PlanChecklist {
 		if !given[item.ID].Done {
-			missing = append(missing, item.Text+" ("+item.ID+")")
+			missing = append(missing, i18n.Msg("refusal.plan_missing_item", "Item", orRaw(PlanItemKey(item.ID), item.Text), "ID", item.ID))
 		}
 	}
 	if len(missing) > 0 {
-		return refuse("sjekkliste", "Planen kan ikke fastsettes før den inneholder alt forskrift om individuell plan krever. Mangler: %s.", strings.Join(missing, "; "))
+		return refuse("sjekkliste", "refusal.plan_incomplete", "Missing", missing)
 	}
 	for _, it := range a.Checklist {
 		if err := checkPlanText("sjekkliste", it.Note); err != nil {
@@ -231,7 +232,7 @@ func (p *plan) validateRevise(ctx workflow.Context, a RevisePlan) error {
 		return err
 	}
 	if strings.TrimSpace(a.Summary) == "" {
-		return refuse("oppsummering", "Skriv kort hva revisjonen gjaldt (mål og tiltak som er evaluert).")
+		return refuse("oppsummering", "refusal.plan_summary")
 	}
 	if err := checkPlanText("oppsummering", a.Summary); err != nil {
 		return err
@@ -280,16 +281,16 @@ func (p *plan) validateChangeCoordinator(ctx workflow.Context, a ChangeCoordinat
 		return err
 	}
 	if p.st.Step == StepDone {
-		return refuse("", "Planen i sak %s er avsluttet.", p.in.CaseRef)
+		return refuse("", "refusal.plan_closed", "Ref", p.in.CaseRef)
 	}
 	if strings.TrimSpace(a.CoordinatorSlackUserID) == "" {
-		return refuse("koordinator", "Velg den nye koordinatoren.")
+		return refuse("koordinator", "refusal.plan_pick_coordinator")
 	}
 	if strings.TrimSpace(a.CoordinatorServiceID) == "" {
-		return refuse("tjeneste", "Velg tjenesten den nye koordinatoren arbeider i.")
+		return refuse("tjeneste", "refusal.plan_pick_service")
 	}
 	if a.CoordinatorSlackUserID == p.st.CoordinatorSlackUserID && a.CoordinatorServiceID == p.st.CoordinatorServiceID {
-		return refuse("koordinator", "<@%s> i %s er allerede koordinator.", a.CoordinatorSlackUserID, a.CoordinatorServiceID)
+		return refuse("koordinator", "refusal.plan_same_coordinator", "User", a.CoordinatorSlackUserID, "Service", a.CoordinatorServiceID)
 	}
 	return nil
 }
@@ -319,17 +320,17 @@ func (p *plan) validateAssessRehabilitation(ctx workflow.Context, a AssessRehabi
 		return err
 	}
 	if p.st.Step == StepDone {
-		return refuse("", "Planen i sak %s er avsluttet.", p.in.CaseRef)
+		return refuse("", "refusal.plan_closed", "Ref", p.in.CaseRef)
 	}
 	if a.Assessed {
 		if a.AssessedAt.IsZero() || a.AssessedAt.After(workflow.Now(ctx)) {
-			return refuse("vurdert_dato", "Oppgi når rehabiliteringsbehov og -potensial ble vurdert (ikke fram i tid).")
+			return refuse("vurdert_dato", "refusal.rehab_date")
 		}
 		if strings.TrimSpace(a.AssessedBy) == "" {
-			return refuse("vurdert_av", "Oppgi hvem som vurderte rehabiliteringsbehov og -potensial.")
+			return refuse("vurdert_av", "refusal.rehab_by")
 		}
 		if strings.TrimSpace(a.Conclusion) == "" {
-			return refuse("konklusjon", "Skriv konklusjonen av vurderingen.")
+			return refuse("konklusjon", "refusal.rehab_conclusion")
 		}
 	}
 	if err := checkPlanText("vurdert_av", a.AssessedBy); err != nil {
@@ -364,13 +365,13 @@ func (p *plan) validateMeasure(ctx workflow.Context, a CompensatingMeasure) erro
 		return err
 	}
 	if p.st.Step == StepDone {
-		return refuse("", "Planen i sak %s er avsluttet.", p.in.CaseRef)
+		return refuse("", "refusal.plan_closed", "Ref", p.in.CaseRef)
 	}
 	if strings.TrimSpace(a.Measure) == "" {
-		return refuse("tiltak", "Beskriv det varige kompenserende tiltaket.")
+		return refuse("tiltak", "refusal.measure_missing")
 	}
 	if r := p.st.Rehabilitation; r == nil || !r.Assessed {
-		return refuse("tiltak", "Varige kompenserende tiltak kan ikke legges inn før behovet og potensialet for rehabilitering er vurdert (Rundskriv I-5/2017, rehabilitering før kompensasjon). Registrer vurderingen først.")
+		return refuse("tiltak", "refusal.measure_before_rehab")
 	}
 	return checkPlanText("tiltak", a.Measure)
 }
@@ -398,10 +399,10 @@ func (p *plan) validateEnd(ctx workflow.Context, a EndPlan) error {
 		return err
 	}
 	if p.st.Step == StepDone {
-		return refuse("", "Planen i sak %s er allerede avsluttet (%s).", p.in.CaseRef, p.st.Outcome)
+		return refuse("", "refusal.plan_already_closed", "Ref", p.in.CaseRef, "Outcome", orRaw(PlanEndKey(p.st.Outcome), p.st.Outcome))
 	}
 	if a.Reason != PlanEndWithdrawn && a.Reason != PlanEndServicesEnded {
-		return refuse("grunn", "Velg om personen trekker seg fra planen (%s) eller tjenestene er avsluttet (%s).", PlanEndWithdrawn, PlanEndServicesEnded)
+		return refuse("grunn", "refusal.plan_end_reason", "Withdrawn", PlanEndKey(PlanEndWithdrawn), "Ended", PlanEndKey(PlanEndServicesEnded))
 	}
 	return nil
 }
@@ -523,7 +524,7 @@ func (p *plan) keOnly(a Actor) error {
 		return err
 	}
 	if !a.MemberOf(p.in.CoordinatingUnitID) {
-		return refuse("", "Bare koordinerende enhet (%s) kan bytte koordinator.", p.in.CoordinatingUnitID)
+		return refuse("", "refusal.plan_ke_only", "Unit", p.in.CoordinatingUnitID)
 	}
 	return nil
 }
@@ -535,16 +536,15 @@ func (p *plan) coordinatorOrKE(a Actor) error {
 	if a.SlackUserID == p.st.CoordinatorSlackUserID || a.MemberOf(p.in.CoordinatingUnitID) {
 		return nil
 	}
-	return refuse("", "Bare koordinatoren (<@%s>) eller koordinerende enhet (%s) kan endre den individuelle planen i sak %s.",
-		p.st.CoordinatorSlackUserID, p.in.CoordinatingUnitID, p.in.CaseRef)
+	return refuse("", "refusal.plan_who", "User", p.st.CoordinatorSlackUserID, "Unit", p.in.CoordinatingUnitID, "Ref", p.in.CaseRef)
 }
 
 func (p *plan) activeOnly() error {
 	switch p.st.Step {
 	case PlanStepDraft:
-		return refuse("", "Planen i sak %s er ikke fastsatt ennå.", p.in.CaseRef)
+		return refuse("", "refusal.plan_not_established", "Ref", p.in.CaseRef)
 	case StepDone:
-		return refuse("", "Planen i sak %s er avsluttet.", p.in.CaseRef)
+		return refuse("", "refusal.plan_closed", "Ref", p.in.CaseRef)
 	}
 	return nil
 }
@@ -552,14 +552,14 @@ func (p *plan) activeOnly() error {
 // checkRevisionDates requires at least one date, every date after now, in ascending order.
 func checkRevisionDates(field string, dates []time.Time, now time.Time) error {
 	if len(dates) == 0 {
-		return refuse(field, "Oppgi minst én dato for revisjon av planen.")
+		return refuse(field, "refusal.revision_none")
 	}
 	for i, d := range dates {
 		if !d.After(now) {
-			return refuse(field, "Revisjonsdatoen %s er ikke fram i tid.", calendar.FormatDate(d))
+			return refuse(field, "refusal.revision_past", "Date", d)
 		}
 		if i > 0 && !d.After(dates[i-1]) {
-			return refuse(field, "Revisjonsdatoene må stå i stigende rekkefølge (%s kommer ikke etter %s).", calendar.FormatDate(d), calendar.FormatDate(dates[i-1]))
+			return refuse(field, "refusal.revision_order", "Date", d, "Previous", dates[i-1])
 		}
 	}
 	return nil
@@ -569,7 +569,7 @@ func checkRevisionDates(field string, dates []time.Time, now time.Time) error {
 // plan's own field names (checkFreeText knows only the collaboration duty's).
 func checkPlanText(field, text string) error {
 	if privacy.ContainsFodselsnummer(text) {
-		return refuse(field, privacy.ErrorText)
+		return refuse(field, "refusal.fodselsnummer")
 	}
 	return nil
 }

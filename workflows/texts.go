@@ -118,6 +118,24 @@ type Refusal struct {
 	Message i18n.Message
 }
 
+// refuse builds the error a validator returns: key names the text in the catalogue and args
+// are its named arguments as pairs ("Ref", ref, ...); a time.Time is a date and an i18n.Key
+// another text, each said in the reader's language. field names the modal input at fault
+// ("" for none), so the bot can show the message beside it. The error's own message is the
+// bokmål text, for logs and older clients. Validators are not part of the workflow history,
+// so their texts may change; nothing recorded (activity inputs, ledger texts) is built here.
+func refuse(field, key string, args ...any) error {
+	m := i18n.Msg(key, args...)
+	return temporal.NewApplicationErrorWithOptions(i18n.For(i18n.Default).Render(m), RefusalType,
+		temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{field, m}})
+}
+
+// conditionArg is a statutory condition as a refusal's argument.
+func conditionArg(c Condition) any { return orRaw(ConditionKey(c.ID), c.Text) }
+
+// title is the case's coordinator kind as a refusal's argument.
+func (c *coordCase) title() any { return orRaw(KindTitleKey(c.kind.Kind), c.kind.Title) }
+
 // RefusalOf reads a validator's refusal from an error: its bokmål text and what the bot
 // needs to say it in another language. ok is false for any other error. A refusal from an
 // older worker has no message key; its text is then the only words there are.

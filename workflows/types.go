@@ -69,7 +69,7 @@ func (a Actor) Has(role string) bool {
 // refuseReadOnly is the first check of every validator that lets someone act in a case.
 func refuseReadOnly(a Actor) error {
 	if a.Has(RoleAuditor) {
-		return refuse("", "Du har revisorrollen og kan lese sakene, men ikke svare eller beslutte i dem.")
+		return refuse("", "refusal.auditor")
 	}
 	return nil
 }
