@@ -188,6 +188,13 @@ func (t *Translator) render(m Message) (string, error) {
 		}
 		data[k] = strings.Join(said, "; ")
 	}
+	for k, list := range m.Lists {
+		said := make([]string, len(list))
+		for i, sub := range list {
+			said[i] = t.Render(sub)
+		}
+		data[k] = strings.Join(said, "; ")
+	}
 	lc := &goi18n.LocalizeConfig{MessageID: m.Key, TemplateData: data, TemplateParser: parser}
 	if m.Count != nil {
 		lc.PluralCount = *m.Count
@@ -215,7 +222,7 @@ type Args map[string]any
 type Key string
 
 // KeyList is an argument of several catalogue texts, said in the same language and joined
-// with "; ".
+// with "; ". A []Message argument is the same for texts with arguments of their own.
 type KeyList []string
 
 // Message is a text to be said later: its key and its arguments. It travels as JSON (in a
@@ -225,7 +232,8 @@ type Message struct {
 	Key   string               `json:"key"`
 	Args  map[string]string    `json:"args,omitempty"`
 	Dates map[string]time.Time `json:"dates,omitempty"`
-	Keys  map[string][]string  `json:"keys,omitempty"` // arguments that are catalogue keys
+	Keys  map[string][]string  `json:"keys,omitempty"`  // arguments that are catalogue keys
+	Lists map[string][]Message `json:"lists,omitempty"` // arguments that are lists of texts
 	Count *int                 `json:"count,omitempty"`
 }
 
@@ -244,6 +252,11 @@ func Msg(key string, args ...any) Message {
 				m.Keys = map[string][]string{}
 			}
 			m.Keys[name] = append([]string{}, v...)
+		case []Message:
+			if m.Lists == nil {
+				m.Lists = map[string][]Message{}
+			}
+			m.Lists[name] = append([]Message{}, v...)
 		case time.Time:
 			if m.Dates == nil {
 				m.Dates = map[string]time.Time{}

@@ -250,3 +250,22 @@ func TestMessageRoundTrip(t *testing.T) {
 		t.Errorf("%q", got)
 	}
 }
+
+// A list of texts with arguments of their own (the plan's missing items) survives JSON too.
+func TestMessageListRoundTrip(t *testing.T) {
+	m := Msg("refusal.plan_incomplete", "Missing", []Message{
+		Msg("refusal.plan_missing_item", "Item", Key("plan_item.goals"), "ID", "mål-ressurser-behov"),
+		Msg("refusal.plan_missing_item", "Item", Key("plan_item.consent"), "ID", "samtykke"),
+	})
+	buf, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Message
+	if err := json.Unmarshal(buf, &back); err != nil {
+		t.Fatal(err)
+	}
+	if got := For(Nynorsk).Render(back); !strings.HasSuffix(got, "Manglar: måla, ressursane og behova til personen (mål-ressurser-behov); samtykke til planen og til informasjonsdeling (samtykke).") {
+		t.Errorf("%q", got)
+	}
+}
