@@ -261,11 +261,6 @@ func (a *App) ready(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Temporal svarer ikke: "+err.Error(), http.StatusServiceUnavailable)
 		return
 	}
-	if a.socket != nil && !a.socket.IsConnected() {
-		// The watchdog is reconnecting; until it has, no command or click reaches the bot.
-		http.Error(w, "Slack (Socket Mode) er ikke tilkoblet", http.StatusServiceUnavailable)
-		return
-	}
 	_, _ = w.Write([]byte("klar\n"))
 }
 

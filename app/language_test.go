@@ -3,6 +3,8 @@ package app
 import (
 	"strings"
 	"testing"
+
+	"github.com/samarbeid/samarbeid/slacklocal"
 )
 
 // SAMARBEID_LANGUAGE sets the workspace's language: bokmål by default, and nothing but
@@ -23,5 +25,80 @@ func TestWorkspaceLanguageFromEnv(t *testing.T) {
 	cfg.Language = "se"
 	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "SAMARBEID_LANGUAGE") {
 		t.Fatalf("%v", err)
+	}
+}
+
+func slash(t *testing.T, a *App, user, text string) string {
+	t.Helper()
+	reply, err := a.SlackLocal.SlashCommand(user, chHelsestasjon, "/samarbeid", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reply.Text
+}
+
+// TestUserChoosesNynorskOrEnglish: `/samarbeid språk nn` answers in nynorsk, and from then
+// on the help, the modals and a workflow validator's refusal speak nynorsk to that user;
+// `språk en` does the same in English. Channel messages stay in the workspace's bokmål.
+func TestUserChoosesNynorskOrEnglish(t *testing.T) {
+	a := startApp(t)
+	sl := a.SlackLocal
+	ref := openCase(t, sl)
+	prompt := waitForButton(t, sl, chHelsestasjon, "avklaring")
+
+	// Bokmål by default; an unknown language is explained, not recorded.
+	if got := slash(t, a, rita, "hjelp"); !strings.Contains(got, "Svar på stegene gjør du") || !strings.Contains(got, "/samarbeid språk") {
+		t.Fatalf("default help: %s", got)
+	}
+	if got := slash(t, a, rita, "språk tysk"); !strings.Contains(got, "Velg språk med") || !strings.Contains(got, "Nå: bokmål") {
+		t.Fatalf("unknown language: %s", got)
+	}
+
+	// Rita (auditor) chooses nynorsk: the answer, the help and the refusal are nynorsk.
+	if got := slash(t, a, rita, "språk nn"); !strings.Contains(got, "Språket ditt er no nynorsk") {
+		t.Fatalf("språk nn: %s", got)
+	}
+	if got := slash(t, a, rita, "hjelp"); !strings.Contains(got, "Stega svarar du på med knappane") {
+		t.Fatalf("nynorsk help: %s", got)
+	}
+	click(t, sl, rita, chHelsestasjon, prompt.TS, "avklaring")
+	if v := openView(t, sl, rita, "avklaring"); v.Title != "Steg 1: Andre tenester" || v.Close != "Avbryt" {
+		t.Fatalf("nynorsk modal: %q / %q", v.Title, v.Close)
+	}
+	reply, err := sl.SubmitView(rita, map[string]map[string]slacklocal.Value{"tjenester": {"verdi": {Selected: []string{"skole"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reply.ResponseAction != "errors" || !containsAny(reply.Errors, "Du har revisorrolla og kan lese sakene, men ikkje svare") {
+		t.Fatalf("nynorsk refusal: %+v", reply)
+	}
+
+	// Kari chooses English (`sprak`, without å, works too): the help and her own refusal
+	// are English, while the step prompt in the channel stays bokmål.
+	if got := slash(t, a, kari, "sprak en"); !strings.Contains(got, "Your language is now English") {
+		t.Fatalf("sprak en: %s", got)
+	}
+	if got := slash(t, a, kari, "hjelp"); !strings.Contains(got, "You answer the steps with the buttons") {
+		t.Fatalf("English help: %s", got)
+	}
+	if got := slash(t, a, kari, "status "+ref); !strings.Contains(got, "Step 1 of 3: identify other services") {
+		t.Fatalf("English status: %s", got)
+	}
+	click(t, sl, kari, chHelsestasjon, prompt.TS, "avklaring")
+	openView(t, sl, kari, "avklaring")
+	reply, err = sl.SubmitView(kari, map[string]map[string]slacklocal.Value{
+		"tjenester": {"verdi": {Selected: []string{"skole"}}}, "ingen": {"verdi": {Selected: []string{"ingen"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reply.ResponseAction != "errors" || !containsAny(reply.Errors, "Choose either services or “no other services”, not both.") {
+		t.Fatalf("English refusal: %+v", reply)
+	}
+	if !strings.Contains(prompt.Text, "Steg 1 av 3") {
+		t.Fatalf("the channel prompt is not in the workspace's bokmål: %q", prompt.Text)
+	}
+	// Back to the workspace's language for Ola, who chose nothing: bokmål.
+	if got := slash(t, a, ola, "status "+ref); !strings.Contains(got, "Fant ingen sak") {
+		t.Fatalf("Ola got English: %s", got)
 	}
 }
