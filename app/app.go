@@ -123,9 +123,15 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 			listener.Close()
 			return nil, err
 		}
+		// The stand-in holds the bot to Slack's posting limit (429 with Retry-After), so a
+		// violation shows in tests and in dev as it would in production.
+		limit := &slacklocal.SlackRateLimit
+		if cfg.NoSlackLimits {
+			limit = nil
+		}
 		a.SlackLocal = slacklocal.New(slacklocal.Options{
 			SigningSecret: signingSecret, BotToken: botToken, BotURL: a.URL, PublicURL: a.URL,
-			Users: users, Channels: channels,
+			Users: users, Channels: channels, RateLimit: limit,
 		})
 		mux.Handle("/", a.SlackLocal.Handler())
 	} else if botToken == "" {
@@ -142,7 +148,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	slackClient := slack.New(botToken, slackOpts...)
 
 	messenger := &bot.Messenger{Slack: slackClient, Directory: a.Store, Metrics: a.metrics, Language: cfg.Language, Digest: a.Store}
-	if a.SlackLocal == nil {
+	if !cfg.NoSlackLimits {
 		messenger.PerChannel, messenger.Burst = 1, 3 // Slack: about one message a second per channel
 	}
 	acts := &activities.Activities{
@@ -259,6 +265,11 @@ func (a *App) ready(w http.ResponseWriter, r *http.Request) {
 	}
 	if _, err := a.Temporal.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
 		http.Error(w, "Temporal svarer ikke: "+err.Error(), http.StatusServiceUnavailable)
+		return
+	}
+	if a.socket != nil && !a.socket.IsConnected() {
+		// The watchdog is reconnecting; until it has, no command or click reaches the bot.
+		http.Error(w, "Slack (Socket Mode) er ikke tilkoblet", http.StatusServiceUnavailable)
 		return
 	}
 	_, _ = w.Write([]byte("klar\n"))

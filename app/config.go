@@ -47,6 +47,10 @@ type Config struct {
 	Seed         bool   // load the demo municipality into the directory
 	// NoWorker and NoBot leave a part out, so worker and bot can run as separate processes.
 	NoWorker, NoBot bool
+	// NoSlackLimits lifts Slack's per-channel posting limit from the stand-in and the pacing
+	// from the messenger. Only the benchmark sets it, to measure samarbeid rather than the
+	// limit; everything else runs as against the real Slack.
+	NoSlackLimits bool
 	// SocketSilence is how long a Socket Mode connection may stay quiet before it is replaced;
 	// zero means bot.DefaultSocketSilence (2 minutes).
 	SocketSilence time.Duration
