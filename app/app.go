@@ -156,7 +156,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 		Ledger:    worker.StoreLedger{Store: a.Store},
 		Consents:  worker.StoreConsents{Store: a.Store},
 		Cases:     worker.TemporalCases{Client: a.Temporal},
-		Digest:    bot.KEDigest{Slack: slackClient, Directory: a.Store, Store: a.Store, Visibility: a.Temporal},
+		Digest:    bot.KEDigest{Slack: slackClient, Directory: a.Store, Store: a.Store, Visibility: a.Temporal, Language: cfg.Language},
 	}
 	if !cfg.NoWorker {
 		a.worker = worker.New(a.Temporal, acts)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/samarbeid/samarbeid/activities"
 	"github.com/samarbeid/samarbeid/calendar"
+	"github.com/samarbeid/samarbeid/i18n"
 	"github.com/samarbeid/samarbeid/overview"
 	"github.com/samarbeid/samarbeid/store"
 	"github.com/samarbeid/samarbeid/workflows"
@@ -53,6 +54,9 @@ type KEDigest struct {
 	Directory  Directory
 	Store      DigestStore
 	Visibility overview.Lister
+	// Language is the workspace's ("nb", "nn" or "en"; empty means bokmål): the digest is
+	// posted in the KE channel, read by many.
+	Language string
 }
 
 // Send posts the digest as of at. Nothing is posted on a day with nothing to tell.
@@ -82,41 +86,56 @@ func (d KEDigest) Send(ctx context.Context, at time.Time) (activities.DigestResu
 }
 
 func (d KEDigest) render(ctx context.Context, at time.Time, report overview.Report, items []store.DigestItem) ([]slack.Block, string) {
-	day := at.In(calendar.Oslo).Format("02.01.2006")
-	title := "Dagsoversikt for koordinerende enhet · " + day
+	tr := i18n.For(d.Language)
+	title := tr.T("digest.title", "Day", at.In(calendar.Oslo).Format(tr.T("digest.day_layout")))
 	blocks := []slack.Block{slack.NewHeaderBlock(plain(title))}
-	blocks = append(blocks, overviewBlocks(report)...)
+	blocks = append(blocks, overviewBlocks(tr, report)...)
 	if len(items) > 0 {
 		var sb strings.Builder
-		fmt.Fprintf(&sb, "*Siden forrige oversikt* (%d varsler):", len(items))
+		sb.WriteString(tr.N("digest.since", len(items)))
 		for i, it := range items {
 			if i == 30 {
-				fmt.Fprintf(&sb, "\n… og %d til", len(items)-30)
+				sb.WriteString("\n" + tr.T("digest.more", "N", len(items)-30))
 				break
 			}
-			fmt.Fprintf(&sb, "\n• %s: %s", it.CaseRef, digestLine(ctx, d.Directory, it))
+			fmt.Fprintf(&sb, "\n• %s: %s", it.CaseRef, digestLine(ctx, tr, d.Directory, it))
 		}
 		blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(truncate(sb.String(), 2900)), nil, nil))
 	}
-	blocks = append(blocks, slack.NewContextBlock("", mrkdwn("Påminnelser og eskaleringer samles her én gang hver arbeidsdag. `/samarbeid status <sak>` viser en sak, `/samarbeid oversikt` oversikten nå.")))
-	return blocks, fmt.Sprintf("%s: %d forfalt, %d snart, %d nye varsler", title, report.Overdue, report.DueSoon, len(items))
+	blocks = append(blocks, slack.NewContextBlock("", mrkdwn(tr.T("digest.footer"))))
+	return blocks, tr.N("digest.text", len(items), "Title", title, "Overdue", report.Overdue, "DueSoon", report.DueSoon)
 }
 
-func digestLine(ctx context.Context, dir Directory, it store.DigestItem) string {
+// digestLine says what one gathered notice told: whose deadline passed, and when.
+func digestLine(ctx context.Context, tr *i18n.Translator, dir Directory, it store.DigestItem) string {
 	unit := it.ServiceID
 	if svc, err := dir.Service(ctx, it.ServiceID); err == nil {
 		unit = svc.Name
 	}
-	what := "frist for " + it.Step
+	key, args := "digest.deadline", []any{"Step", digestStep(tr, it), "Unit", unit}
 	if it.Kind == string(workflows.NoticePlanRevisionEscalation) {
-		what = "revisjon av individuell plan"
+		key, args = "digest.revision", []any{"Unit", unit}
 	}
-	line := fmt.Sprintf("%s hos %s gikk ut", what, unit)
-	if !it.Deadline.IsZero() {
-		line += " " + calendar.FormatDate(it.Deadline)
+	var line string
+	if it.Deadline.IsZero() {
+		line = tr.T(key+"_undated", args...)
+	} else {
+		line = tr.T(key, append(args, "Date", it.Deadline)...)
 	}
 	if it.Escalations > 1 {
-		line += fmt.Sprintf(" (varsel nr. %d)", it.Escalations)
+		line += tr.T("digest.again", "N", it.Escalations)
 	}
 	return line
+}
+
+// digestStep names the step whose deadline passed: a coordinator case's step, or a
+// collaboration step's short name; a step it does not know as it came.
+func digestStep(tr *i18n.Translator, it store.DigestItem) string {
+	if isCoordinatorCase(it.WorkflowID) {
+		return coordStepTitleIn(tr, it.Step)
+	}
+	if key := workflows.StepNameKey(workflows.Step(it.Step)); key != "" {
+		return tr.T(string(key))
+	}
+	return it.Step
 }

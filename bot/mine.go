@@ -2,13 +2,12 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/slack-go/slack"
 	"go.temporal.io/api/workflowservice/v1"
 
-	"github.com/samarbeid/samarbeid/calendar"
+	"github.com/samarbeid/samarbeid/i18n"
 	"github.com/samarbeid/samarbeid/workflows"
 )
 
@@ -30,17 +29,18 @@ type task struct {
 // myTasks lists what waits for the user: steps of cases their services opened, contact
 // requests to their services, nominations of them, and for the KE the overdue cases.
 func (b *Bot) myTasks(ctx context.Context, userID string) (string, error) {
-	tasks, notes, err := b.myTaskList(ctx, userID)
+	tr := b.texts(ctx, userID)
+	tasks, notes, err := b.myTaskList(ctx, tr, userID)
 	if err != nil {
 		return "", err
 	}
-	text := "Du har ingen ventende steg."
+	text := tr.T("mine.none")
 	if len(tasks) > 0 {
 		lines := make([]string, len(tasks))
 		for i, t := range tasks {
 			lines[i] = t.text
 		}
-		text = fmt.Sprintf("*Mine oppgaver* (%d):\n%s", len(tasks), strings.Join(lines, "\n"))
+		text = tr.T("mine.list", "Count", len(tasks), "Lines", strings.Join(lines, "\n"))
 	}
 	for _, n := range notes {
 		text += "\n\n" + n
@@ -49,20 +49,20 @@ func (b *Bot) myTasks(ctx context.Context, userID string) (string, error) {
 }
 
 // myTaskList is the list behind /samarbeid mine and the Home tab: a task per waiting step,
-// and notes (the KE's overview line, a word when the list was cut).
-func (b *Bot) myTaskList(ctx context.Context, userID string) (tasks []task, notes []string, err error) {
+// and notes (the KE's overview line, a word when the list was cut), said in tr's language.
+func (b *Bot) myTaskList(ctx context.Context, tr *i18n.Translator, userID string) (tasks []task, notes []string, err error) {
 	staff, err := b.actor(ctx, userID)
 	if err != nil {
 		return nil, nil, err
 	}
 	actor := workflowActor(staff)
 	ke, _ := b.dir.CoordinatingUnit(ctx)
-	add := func(t task, format string, args ...any) {
-		t.text = fmt.Sprintf(format, args...)
+	add := func(t task, key string, args ...any) {
+		t.text = tr.T(key, args...)
 		tasks = append(tasks, t)
 	}
-	button := func(action, workflowID, serviceID, label string) task {
-		return task{action: action, value: buttonValue(workflowID, serviceID), label: label, primary: true}
+	button := func(action, workflowID, serviceID, labelKey string) task {
+		return task{action: action, value: buttonValue(workflowID, serviceID), label: tr.T(labelKey), primary: true}
 	}
 
 	running, err := b.temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
@@ -80,19 +80,22 @@ func (b *Bot) myTaskList(ctx context.Context, userID string) (tasks []task, note
 			}
 			initiator := actor.MemberOf(st.InitiatingServiceID) && !actor.Has(workflows.RoleAuditor)
 			if initiator && st.Step == workflows.StepClarify {
-				add(button(actionClarify, id, "", "Svar"), "• *%s*: %s, frist %s", st.CaseRef, stepTitle(string(st.Step)), calendar.FormatDate(st.NextDeadline))
+				add(button(actionClarify, id, "", "mine.button_answer"), "mine.step",
+					"Ref", st.CaseRef, "Step", stepTitleIn(tr, string(st.Step)), "Date", st.NextDeadline)
 			}
 			for _, s := range st.Services {
 				name := b.serviceName(ctx, s.ServiceID)
 				switch {
 				case initiator && st.Step == workflows.StepAssess && s.Assessment == nil:
-					add(button(actionAssess, id, s.ServiceID, "Vurder"), "• *%s*: vurder behov for samarbeid med %s, frist %s", st.CaseRef, name, calendar.FormatDate(st.NextDeadline))
+					add(button(actionAssess, id, s.ServiceID, "mine.button_assess"), "mine.assess",
+						"Ref", st.CaseRef, "Service", name, "Date", st.NextDeadline)
 				case initiator && st.Step == workflows.StepContact && s.Assessment != nil && s.Assessment.Needed && s.Contact == nil && !s.Consent.Permits():
-					add(button(actionConsent, id, s.ServiceID, "Registrer grunnlag"), "• *%s*: registrer samtykke eller lovhjemmel for %s", st.CaseRef, name)
+					add(button(actionConsent, id, s.ServiceID, "mine.button_consent"), "mine.consent", "Ref", st.CaseRef, "Service", name)
 				case initiator && st.Step == workflows.StepContact && s.Assessment != nil && s.Assessment.Needed && s.Contact == nil:
-					add(button(actionContact, id, s.ServiceID, "Send"), "• *%s*: send kontaktforespørsel til %s", st.CaseRef, name)
+					add(button(actionContact, id, s.ServiceID, "mine.button_send"), "mine.send_request", "Ref", st.CaseRef, "Service", name)
 				case actor.MemberOf(s.ServiceID) && !actor.Has(workflows.RoleAuditor) && s.Contact != nil && s.Contact.Answer == "":
-					add(button(actionAccept, id, s.ServiceID, "Godta"), "• *%s*: svar på forespørsel om samarbeid fra %s", st.CaseRef, b.serviceName(ctx, st.InitiatingServiceID))
+					add(button(actionAccept, id, s.ServiceID, "mine.button_accept"), "mine.answer_request",
+						"Ref", st.CaseRef, "Service", b.serviceName(ctx, st.InitiatingServiceID))
 				}
 			}
 		case "CoordinatorAppointment":
@@ -101,42 +104,43 @@ func (b *Bot) myTaskList(ctx context.Context, userID string) (tasks []task, note
 				continue
 			}
 			if c := st.Coordinator; c != nil && c.SlackUserID == userID && c.Answer == "" {
-				add(button(actionCoordAccept, id, "", "Godta"), "• *%s*: du er oppnevnt som %s; godta eller avslå i kanalen", st.CaseRef, st.Title)
+				add(button(actionCoordAccept, id, "", "mine.button_accept"), "mine.nominated", "Ref", st.CaseRef, "Title", titleText(tr, st.Title))
 			} else if actor.MemberOf(ke.ID) && st.Waiting != "" && st.Step != workflows.CoordStepActive {
-				add(task{}, "• *%s*: %s, %s", st.CaseRef, st.Title, st.Waiting)
+				add(task{}, "mine.waiting", "Ref", st.CaseRef, "Title", titleText(tr, st.Title), "Waiting", waitingText(tr, st.Waiting))
 			}
 		}
 	}
 	if actor.MemberOf(ke.ID) {
 		if r, err := keOverview(ctx, b.temporal, b.dir, b.now()); err == nil {
-			notes = append(notes, fmt.Sprintf("Koordinerende enhet: %d steg har oversittet frist, %d har frist innen %d arbeidsdager. `/samarbeid oversikt` viser dem etter sektor og enhet.",
-				r.Overdue, r.DueSoon, soonWorkingDays))
+			notes = append(notes, tr.N("mine.ke", r.Overdue, "DueSoon", r.DueSoon, "Days", soonWorkingDays))
 		}
 	}
 	if len(running.GetNextPageToken()) > 0 {
-		notes = append(notes, fmt.Sprintf("_Viser oppgaver fra de %d nyeste sakene._", mineLimit))
+		notes = append(notes, tr.T("mine.cut", "Count", mineLimit))
 	}
 	return tasks, notes, nil
 }
 
 // publishHome draws the user's Home tab: "Mine oppgaver", each with the button that
-// answers it, and for the KE and auditors the overview by sector and unit. notice, when
-// given, tops the tab: the answer to a button clicked there, which has no channel to go to.
+// answers it, and for the KE and auditors the overview by sector and unit, in the user's
+// language. notice, when given, tops the tab: the answer to a button clicked there, which
+// has no channel to go to.
 func (b *Bot) publishHome(ctx context.Context, userID string, notice ...string) error {
-	tasks, notes, err := b.myTaskList(ctx, userID)
+	tr := b.texts(ctx, userID)
+	tasks, notes, err := b.myTaskList(ctx, tr, userID)
 	if err != nil {
 		return err
 	}
-	blocks := []slack.Block{slack.NewHeaderBlock(plain("Mine oppgaver"))}
+	blocks := []slack.Block{slack.NewHeaderBlock(plain(tr.T("mine.title")))}
 	for _, n := range notice {
-		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(":information_source: "+n)))
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(tr.T("mine.notice", "Text", n))))
 	}
 	if len(tasks) == 0 {
-		blocks = append(blocks, slack.NewSectionBlock(mrkdwn("Du har ingen ventende steg."), nil, nil))
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(tr.T("mine.none")), nil, nil))
 	}
 	for i, t := range tasks {
 		if i == homeTaskLimit { // Slack allows 100 blocks in a Home tab; leave room for the overview
-			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("_%d oppgaver til; `/samarbeid mine` viser alle._", len(tasks)-i))))
+			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(tr.N("mine.more", len(tasks)-i))))
 			break
 		}
 		var accessory *slack.Accessory
@@ -154,13 +158,13 @@ func (b *Bot) publishHome(ctx context.Context, userID string, notice ...string) 
 	}
 	if b.seesOverview(ctx, userID) {
 		if r, err := keOverview(ctx, b.temporal, b.dir, b.now()); err == nil {
-			blocks = append(blocks, slack.NewDividerBlock(), slack.NewHeaderBlock(plain("Oversikt for koordinerende enhet")))
-			blocks = append(blocks, overviewBlocks(r)...)
+			blocks = append(blocks, slack.NewDividerBlock(), slack.NewHeaderBlock(plain(tr.T("mine.overview_header"))))
+			blocks = append(blocks, overviewBlocks(tr, r)...)
 		} else {
 			b.log.Warn("kunne ikke lage oversikten for Hjem-fanen", "feil", err)
 		}
 	}
-	blocks = append(blocks, slack.NewContextBlock("", mrkdwn("Oppdatert "+calendar.FormatDate(b.now())+". Knappen ved hver oppgave svarer på den; `/samarbeid hjelp` forklarer kommandoene.")))
+	blocks = append(blocks, slack.NewContextBlock("", mrkdwn(tr.T("mine.home_footer", "Date", b.now()))))
 	_, err = b.slack.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: userID,
 		View: slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}}})
 	return err

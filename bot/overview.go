@@ -3,14 +3,14 @@ package bot
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
-
-	"net/http"
 
 	"github.com/slack-go/slack"
 
 	"github.com/samarbeid/samarbeid/calendar"
+	"github.com/samarbeid/samarbeid/i18n"
 	"github.com/samarbeid/samarbeid/overview"
 	"github.com/samarbeid/samarbeid/workflows"
 )
@@ -31,51 +31,52 @@ func keOverview(ctx context.Context, vis overview.Lister, dir Directory, now tim
 	return overview.Build(ctx, vis, services, now, calendar.AddWorkingDays(now, soonWorkingDays))
 }
 
-// overviewBlocks draws the report: a summary line, then a section per sector with a line per
-// unit. Channel-safe: case references, steps and service names only.
-func overviewBlocks(r overview.Report) []slack.Block {
-	summary := fmt.Sprintf("*%d* steg har oversittet frist, og *%d* har frist innen %d arbeidsdager (til %s).",
-		r.Overdue, r.DueSoon, soonWorkingDays, calendar.FormatDate(r.Horizon))
+// overviewBlocks draws the report in tr's language: a summary line, then a section per
+// sector with a line per unit. Channel-safe: case references, steps and service names only.
+// The user's language in their Home tab and /samarbeid oversikt, the workspace's in the
+// digest posted in the KE channel.
+func overviewBlocks(tr *i18n.Translator, r overview.Report) []slack.Block {
+	summary := tr.T("overview.summary", "Overdue", r.Overdue, "DueSoon", r.DueSoon, "Days", soonWorkingDays, "Date", r.Horizon)
 	if r.Overdue == 0 && r.DueSoon == 0 {
-		summary = fmt.Sprintf("Ingen steg har oversittet frist, og ingen har frist innen %d arbeidsdager.", soonWorkingDays)
+		summary = tr.T("overview.none", "Days", soonWorkingDays)
 	}
 	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(summary), nil, nil)}
 	for _, sector := range r.Sectors() {
 		var sb strings.Builder
 		fmt.Fprintf(&sb, "*%s*", sector[0].Sector)
 		for _, u := range sector {
-			fmt.Fprintf(&sb, "\n• %s: %s", u.Name, unitCounts(u))
+			fmt.Fprintf(&sb, "\n• %s: %s", u.Name, unitCounts(tr, u))
 		}
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(truncate(sb.String(), 2900)), nil, nil))
 		if len(blocks) >= 45 { // Slack allows 50 blocks in a message or a Home tab
-			blocks = append(blocks, slack.NewContextBlock("", mrkdwn("_Flere sektorer er utelatt; se Temporal UI for hele listen._")))
+			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(tr.T("overview.sectors_cut"))))
 			break
 		}
 	}
 	return blocks
 }
 
-func unitCounts(u overview.Unit) string {
+func unitCounts(tr *i18n.Translator, u overview.Unit) string {
 	var parts []string
 	if n := len(u.Overdue); n > 0 {
-		parts = append(parts, fmt.Sprintf(":warning: %d forfalt (%s)", n, caseRefs(u.Overdue)))
+		parts = append(parts, tr.N("overview.overdue", n, "Refs", caseRefs(tr, u.Overdue)))
 	}
 	if n := len(u.DueSoon); n > 0 {
-		parts = append(parts, fmt.Sprintf("%d snart (%s)", n, caseRefs(u.DueSoon)))
+		parts = append(parts, tr.T("overview.soon", "N", n, "Refs", caseRefs(tr, u.DueSoon)))
 	}
 	return strings.Join(parts, ", ")
 }
 
-func caseRefs(cases []overview.Case) string {
+func caseRefs(tr *i18n.Translator, cases []overview.Case) string {
 	var refs []string
 	for i, c := range cases {
 		if i == casesPerLine {
-			refs = append(refs, fmt.Sprintf("og %d til", len(cases)-casesPerLine))
+			refs = append(refs, tr.T("overview.more_cases", "N", len(cases)-casesPerLine))
 			break
 		}
 		ref := c.Ref
 		if !c.Deadline.IsZero() {
-			ref += " " + c.Deadline.In(calendar.Oslo).Format("02.01.")
+			ref += " " + c.Deadline.In(calendar.Oslo).Format(tr.T("overview.day_layout"))
 		}
 		refs = append(refs, ref)
 	}
@@ -107,19 +108,20 @@ func (b *Bot) seesOverview(ctx context.Context, userID string) bool {
 
 // overviewCommand answers `/samarbeid oversikt` with the overview, to the user alone.
 func (b *Bot) overviewCommand(ctx context.Context, w http.ResponseWriter, userID string) {
+	tr := b.texts(ctx, userID)
 	if _, err := b.actor(ctx, userID); err != nil {
-		ephemeral(w, b.userMessage(err))
+		ephemeral(w, b.userMessageIn(tr, err))
 		return
 	}
 	if !b.seesOverview(ctx, userID) {
-		ephemeral(w, "Oversikten over alle løpende saker er for koordinerende enhet og revisorer. `/samarbeid mine` viser dine egne oppgaver.")
+		ephemeral(w, tr.T("overview.not_for_you"))
 		return
 	}
 	r, err := keOverview(ctx, b.temporal, b.dir, b.now())
 	if err != nil {
-		ephemeral(w, b.userMessage(err))
+		ephemeral(w, b.userMessageIn(tr, err))
 		return
 	}
-	writeJSON(w, map[string]any{"response_type": "ephemeral", "blocks": overviewBlocks(r),
-		"text": fmt.Sprintf("Oversikt: %d forfalt, %d snart", r.Overdue, r.DueSoon)})
+	writeJSON(w, map[string]any{"response_type": "ephemeral", "blocks": overviewBlocks(tr, r),
+		"text": tr.T("overview.fallback", "Overdue", r.Overdue, "DueSoon", r.DueSoon)})
 }
