@@ -8,7 +8,6 @@ package devserver
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net"
@@ -47,6 +46,7 @@ type Server struct {
 	inner    temporal.Server
 	hostPort string
 	ns       string
+	ports    []int
 }
 
 const host = "127.0.0.1"
@@ -94,6 +94,15 @@ func Start(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Every port the server binds is held for it (ports derived from a fixed frontend port
+	// are taken here; the picked ones are held already), and given back on Stop.
+	ports := []int{port, cfg.Global.PProf.Port}
+	for _, svc := range cfg.Services {
+		ports = append(ports, svc.RPC.GRPCPort, svc.RPC.MembershipPort)
+	}
+	for _, p := range ports {
+		reserve(p)
+	}
 
 	nsCfg, err := sqlite.NewNamespaceConfig(cfg.ClusterMetadata.CurrentClusterName, opts.Namespace, false, nil)
 	if err != nil {
@@ -131,7 +140,7 @@ func Start(opts Options) (*Server, error) {
 	if err := inner.Start(); err != nil {
 		return nil, fmt.Errorf("temporal server start: %w", err)
 	}
-	return &Server{inner: inner, hostPort: net.JoinHostPort(host, strconv.Itoa(port)), ns: opts.Namespace}, nil
+	return &Server{inner: inner, hostPort: net.JoinHostPort(host, strconv.Itoa(port)), ns: opts.Namespace, ports: ports}, nil
 }
 
 // HostPort is the frontend address for client.Dial.
@@ -161,8 +170,12 @@ func (s *Server) Dial(ctx context.Context, opts client.Options) (client.Client, 
 	}
 }
 
-// Stop shuts the server down.
-func (s *Server) Stop() error { return s.inner.Stop() }
+// Stop shuts the server down and gives its ports back.
+func (s *Server) Stop() error {
+	err := s.inner.Stop()
+	release(s.ports)
+	return err
+}
 
 // serviceOffsets place each service's gRPC port after the frontend's, as in Temporal's own
 // default configuration (7233, 7234, 7235, 7239), with membership ports 300 below.
@@ -231,24 +244,6 @@ func serverConfig(sqlCfg *config.SQL, frontendPort int, fixedPorts bool) (*confi
 		// The server's internal workers dial the frontend like any client.
 		PublicClient: config.PublicClient{HostPort: frontend},
 	}, nil
-}
-
-// FreePort finds a port the embedded server can bind a moment later. It stays below the
-// kernel's ephemeral range (32768 and up on Linux), where every outgoing connection (pgx,
-// gRPC) takes its local port: a port found with ":0" can be taken by one of those before
-// the server binds it, and Temporal's services then fail (the history service panics).
-func FreePort() (int, error) {
-	const low, high = 20000, 32000
-	for try := 0; try < 200; try++ {
-		port := low + rand.IntN(high-low)
-		l, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
-		if err != nil {
-			continue
-		}
-		l.Close()
-		return port, nil
-	}
-	return 0, errors.New("finner ingen ledig port mellom 20000 og 32000")
 }
 
 func freePort() (int, error) { return FreePort() }
