@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/samarbeid/samarbeid/i18n"
 	"github.com/samarbeid/samarbeid/privacy"
 	"github.com/samarbeid/samarbeid/store"
 	"github.com/samarbeid/samarbeid/workflows"
@@ -20,13 +21,6 @@ type DirectoryAdmin interface {
 	AdminSetRoles(ctx context.Context, by, slackUserID string, roles []string) error
 	AdminSetChannel(ctx context.Context, by, serviceID, channel string) error
 }
-
-const adminHelp = "*Katalogen* (for administratorer):\n" +
-	"• `/samarbeid katalog`: tjenestene med kanal, og de ansatte med tjenester og roller\n" +
-	"• `/samarbeid katalog ansatt @person tjeneste1,tjeneste2 Navn`: legg til en ansatt, eller endre tjenestene\n" +
-	"• `/samarbeid katalog rolle @person revisor|admin|ingen`: gi eller fjern roller\n" +
-	"• `/samarbeid katalog kanal tjeneste #kanal`: flytt en tjeneste til en annen kanal\n" +
-	"Hver endring blir registrert med hvem som gjorde den."
 
 var (
 	userMention    = regexp.MustCompile(`^<@([UW][A-Z0-9_]+)(\|[^>]*)?>$|^([UW][A-Z0-9_]+)$`)
@@ -44,47 +38,48 @@ func mentioned(re *regexp.Regexp, s string) string {
 	return m[3]
 }
 
-// directoryCommand answers `/samarbeid katalog ...`: admins change the directory, and the KE
-// and admins may read it.
+// directoryCommand answers `/samarbeid katalog ...` in the user's language: admins change the
+// directory, and the KE and admins may read it. Refusals are said by the caller.
 func (b *Bot) directoryCommand(ctx context.Context, userID string, args []string) (string, error) {
 	admin, ok := b.dir.(DirectoryAdmin)
 	if !ok {
-		return "", refusal{msg: "Katalogen kan ikke endres fra Slack i denne installasjonen."}
+		return "", refuse("", "directory.not_here")
 	}
 	staff, err := b.actor(ctx, userID)
 	if err != nil {
 		return "", err
 	}
+	tr := b.textsFor(staff)
 	actor := workflowActor(staff)
 	isAdmin := actor.Has(workflows.RoleAdmin)
 	if len(args) == 0 {
 		ke, _ := b.dir.CoordinatingUnit(ctx)
 		if !isAdmin && !actor.MemberOf(ke.ID) {
-			return "", refusal{msg: "Katalogen er for administratorer og koordinerende enhet."}
+			return "", refuse("", "directory.readers")
 		}
-		return b.listDirectory(ctx, admin)
+		return b.listDirectory(ctx, tr, admin)
 	}
 	if !isAdmin {
-		return "", refusal{msg: "Bare administratorer kan endre katalogen. Be en administrator i kommunen."}
+		return "", refuse("", "directory.admins_only")
 	}
 	switch args[0] {
 	case "ansatt":
 		if len(args) < 4 {
-			return "", refusal{msg: "Skriv `/samarbeid katalog ansatt @person tjeneste1,tjeneste2 Navn`."}
+			return "", refuse("", "directory.staff_usage")
 		}
 		person := mentioned(userMention, args[1])
 		if person == "" {
-			return "", refusal{msg: fmt.Sprintf("«%s» er ikke en Slack-bruker; nevn personen med @.", args[1])}
+			return "", refuse("", "directory.not_user", "Arg", args[1])
 		}
 		services := strings.Split(args[2], ",")
 		for _, id := range services {
 			if _, err := b.dir.Service(ctx, id); err != nil {
-				return "", refusal{msg: fmt.Sprintf("Finner ikke tjenesten «%s». `/samarbeid katalog` viser tjenestene.", id)}
+				return "", refuse("", "directory.no_service", "Service", id)
 			}
 		}
 		name := strings.Join(args[3:], " ")
 		if privacy.ContainsFodselsnummer(name) {
-			return "", refusal{msg: "Navnet ser ut til å inneholde et fødselsnummer. Skriv bare navnet."}
+			return "", refuse("", "directory.fodselsnummer")
 		}
 		existing, err := b.dir.StaffBySlackUser(ctx, person)
 		if err != nil && err != store.ErrNotFound {
@@ -94,14 +89,14 @@ func (b *Bot) directoryCommand(ctx context.Context, userID string, args []string
 		if err := admin.AdminSetStaff(ctx, userID, st); err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("Registrert: <@%s> (%s) arbeider i %s.", person, name, strings.Join(services, ", ")), nil
+		return tr.T("directory.staff_set", "User", person, "Name", name, "Services", strings.Join(services, ", ")), nil
 	case "rolle":
 		if len(args) != 3 {
-			return "", refusal{msg: "Skriv `/samarbeid katalog rolle @person revisor|admin|ingen`."}
+			return "", refuse("", "directory.role_usage")
 		}
 		person := mentioned(userMention, args[1])
 		if person == "" {
-			return "", refusal{msg: fmt.Sprintf("«%s» er ikke en Slack-bruker; nevn personen med @.", args[1])}
+			return "", refuse("", "directory.not_user", "Arg", args[1])
 		}
 		var roles []string
 		if args[2] != "ingen" {
@@ -109,40 +104,40 @@ func (b *Bot) directoryCommand(ctx context.Context, userID string, args []string
 		}
 		for _, r := range roles {
 			if r != workflows.RoleAuditor && r != workflows.RoleAdmin {
-				return "", refusal{msg: fmt.Sprintf("Ukjent rolle «%s». Rollene er revisor og admin (eller ingen).", r)}
+				return "", refuse("", "directory.unknown_role", "Role", r)
 			}
 		}
 		if person == userID && !slices.Contains(roles, workflows.RoleAdmin) {
-			return "", refusal{msg: "Du kan ikke fjerne din egen administratorrolle. Be en annen administrator."}
+			return "", refuse("", "directory.own_admin")
 		}
 		if err := admin.AdminSetRoles(ctx, userID, person, roles); err == store.ErrNotFound {
-			return "", refusal{msg: fmt.Sprintf("<@%s> er ikke i katalogen ennå; legg personen til med `katalog ansatt` først.", person)}
+			return "", refuse("", "directory.not_listed", "User", person)
 		} else if err != nil {
 			return "", err
 		}
 		if len(roles) == 0 {
-			return fmt.Sprintf("Registrert: <@%s> har ingen roller utover tjenestene sine.", person), nil
+			return tr.T("directory.no_roles", "User", person), nil
 		}
-		return fmt.Sprintf("Registrert: <@%s> har rollen %s.", person, strings.Join(roles, " og ")), nil
+		return tr.N("directory.roles", len(roles), "User", person, "Roles", strings.Join(roles, tr.T("directory.and"))), nil
 	case "kanal":
 		if len(args) != 3 {
-			return "", refusal{msg: "Skriv `/samarbeid katalog kanal tjeneste #kanal`."}
+			return "", refuse("", "directory.channel_usage")
 		}
 		channel := mentioned(channelMention, args[2])
 		if channel == "" {
-			return "", refusal{msg: fmt.Sprintf("«%s» er ikke en Slack-kanal; nevn kanalen med #.", args[2])}
+			return "", refuse("", "directory.not_channel", "Arg", args[2])
 		}
 		if err := admin.AdminSetChannel(ctx, userID, args[1], channel); err == store.ErrNotFound {
-			return "", refusal{msg: fmt.Sprintf("Finner ikke tjenesten «%s». `/samarbeid katalog` viser tjenestene.", args[1])}
+			return "", refuse("", "directory.no_service", "Service", args[1])
 		} else if err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("Registrert: %s får nye meldinger i <#%s>. Husk å invitere samarbeid til kanalen.", args[1], channel), nil
+		return tr.T("directory.channel_set", "Service", args[1], "Channel", channel), nil
 	}
-	return adminHelp, nil
+	return tr.T("directory.help"), nil
 }
 
-func (b *Bot) listDirectory(ctx context.Context, admin DirectoryAdmin) (string, error) {
+func (b *Bot) listDirectory(ctx context.Context, tr *i18n.Translator, admin DirectoryAdmin) (string, error) {
 	services, err := b.dir.Services(ctx)
 	if err != nil {
 		return "", err
@@ -152,17 +147,17 @@ func (b *Bot) listDirectory(ctx context.Context, admin DirectoryAdmin) (string, 
 		return "", err
 	}
 	var sb strings.Builder
-	sb.WriteString("*Tjenester*")
+	sb.WriteString(tr.T("directory.services"))
 	for _, s := range services {
 		fmt.Fprintf(&sb, "\n• `%s` %s (%s) · <#%s>", s.ID, s.Name, s.Sector, s.SlackChannel)
 	}
-	sb.WriteString("\n\n*Ansatte*")
+	sb.WriteString("\n\n" + tr.T("directory.staff"))
 	for _, p := range people {
 		fmt.Fprintf(&sb, "\n• <@%s> %s · %s", p.SlackUserID, p.Name, strings.Join(p.ServiceIDs, ", "))
 		if len(p.Roles) > 0 {
-			fmt.Fprintf(&sb, " · roller: %s", strings.Join(p.Roles, ", "))
+			sb.WriteString(tr.T("directory.staff_roles", "Roles", strings.Join(p.Roles, ", ")))
 		}
 	}
-	sb.WriteString("\n\n" + adminHelp)
+	sb.WriteString("\n\n" + tr.T("directory.help"))
 	return sb.String(), nil
 }
