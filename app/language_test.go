@@ -102,3 +102,43 @@ func TestUserChoosesNynorskOrEnglish(t *testing.T) {
 		t.Fatalf("Ola got English: %s", got)
 	}
 }
+
+// TestUserChoosesLanguageForOverviewAndDirectory: after `språk en` the KE's overview (and
+// the KE line of `/samarbeid mine`) comes in English; after `språk nn` the directory, and
+// its refusals, come in nynorsk.
+func TestUserChoosesLanguageForOverviewAndDirectory(t *testing.T) {
+	a := startApp(t)
+
+	if got := slash(t, a, kim, "språk en"); !strings.Contains(got, "Your language is now English") {
+		t.Fatalf("språk en: %s", got)
+	}
+	if got := slash(t, a, kim, "oversikt"); !strings.HasPrefix(got, "Overview: 0 overdue") {
+		t.Fatalf("English overview text: %s", got)
+	}
+	reply, err := a.SlackLocal.SlashCommand(kim, chHelsestasjon, "/samarbeid", "oversikt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if raw := string(reply.Blocks); !strings.Contains(raw, "working days") || strings.Contains(raw, "arbeidsdager") {
+		t.Fatalf("English overview blocks: %s", raw)
+	}
+	if got := slash(t, a, kim, "mine"); !strings.Contains(got, "Coordinating unit: 0 steps have passed their deadline") {
+		t.Fatalf("English /samarbeid mine: %s", got)
+	}
+
+	if got := slash(t, a, adam, "språk nn"); !strings.Contains(got, "Språket ditt er no nynorsk") {
+		t.Fatalf("språk nn: %s", got)
+	}
+	got := slash(t, a, adam, "katalog")
+	for _, want := range []string{"*Tenester*", "*Tilsette*", "*Katalogen* (for administratorar)", "Det blir registrert kven som gjorde kvar endring."} {
+		if !strings.Contains(got, want) {
+			t.Errorf("nynorsk directory lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "*Ansatte*") || strings.Contains(got, "Hver endring") {
+		t.Errorf("the directory is still in bokmål:\n%s", got)
+	}
+	if got := slash(t, a, adam, "katalog rolle <@U_ADAM> ingen"); !strings.Contains(got, "Du kan ikkje fjerne di eiga administratorrolle") {
+		t.Fatalf("nynorsk directory refusal: %s", got)
+	}
+}
