@@ -39,27 +39,16 @@ func (b *Bot) workspaceTexts() *i18n.Translator { return i18n.For(b.language) }
 func (m *Messenger) texts() *i18n.Translator { return i18n.For(m.Language) }
 
 // refusal is an error meant for the user, said in their language, optionally tied to a
-// modal field. Its Error() is the bokmål text, for logs.
+// modal field. Its Error() is the bokmål text, for logs. Build it with refuse.
 type refusal struct {
 	text  i18n.Message
-	msg   string // a bokmål text outside the catalogue: don't; use refuse(field, key, ...)
 	field string
 }
 
-func (r refusal) Error() string {
-	if r.text.IsZero() {
-		return r.msg
-	}
-	return i18n.For(i18n.Default).Render(r.text)
-}
+func (r refusal) Error() string { return i18n.For(i18n.Default).Render(r.text) }
 
 // in says the refusal in tr's language.
-func (r refusal) in(tr *i18n.Translator) string {
-	if r.text.IsZero() {
-		return r.msg
-	}
-	return tr.Render(r.text)
-}
+func (r refusal) in(tr *i18n.Translator) string { return tr.Render(r.text) }
 
 // refuse builds a refusal from a catalogue key and its named arguments.
 func refuse(field, key string, args ...any) refusal {
@@ -82,13 +71,6 @@ func stepTitleIn(tr *i18n.Translator, step string) string {
 	}
 	return step
 }
-
-// stepTitle, answerText and outcomeText say their texts in bokmål, for callers without a
-// translator yet.
-func stepTitle(step string) string      { return stepTitleIn(i18n.For(i18n.Default), step) }
-func answerText(answer string) string   { return answerTextIn(i18n.For(i18n.Default), answer) }
-func outcomeText(outcome string) string { return outcomeTextIn(i18n.For(i18n.Default), outcome) }
-func coordStepTitle(step string) string { return coordStepTitleIn(i18n.For(i18n.Default), step) }
 
 // answerTextIn is a contact answer as it reads after "forespørsel" ("godtatt").
 func answerTextIn(tr *i18n.Translator, answer string) string {
