@@ -39,10 +39,9 @@ func (m *Messenger) gathered(n activities.Notice) bool {
 // enqueue keeps the notice for the digest; its key makes an activity retry harmless.
 func (m *Messenger) enqueue(ctx context.Context, n activities.Notice) error {
 	key := fmt.Sprintf("%s|%s|%s|%s|%s|%d|%d", n.WorkflowID, n.Kind, n.Step, n.ServiceID, n.About, n.Deadline.Unix(), n.Escalations)
+	// The unit is the service that missed the deadline; a coordinator case's notice names
+	// none (its About is a person or a kind), and the digest names the KE for it.
 	serviceID := n.ServiceID
-	if serviceID == "" {
-		serviceID = n.About
-	}
 	return m.Digest.EnqueueDigest(ctx, store.DigestItem{Key: key, WorkflowID: n.WorkflowID, CaseRef: n.CaseRef,
 		Kind: string(n.Kind), ServiceID: serviceID, Step: n.Step, Deadline: n.Deadline, Escalations: n.Escalations})
 }
@@ -111,6 +110,11 @@ func digestLine(ctx context.Context, tr *i18n.Translator, dir Directory, it stor
 	unit := it.ServiceID
 	if svc, err := dir.Service(ctx, it.ServiceID); err == nil {
 		unit = svc.Name
+	} else if it.ServiceID == "" {
+		// A coordinator case's deadlines are the KE's to follow up, whoever missed them.
+		if ke, err := dir.CoordinatingUnit(ctx); err == nil {
+			unit = ke.Name
+		}
 	}
 	key, args := "digest.deadline", []any{"Step", digestStep(tr, it), "Unit", unit}
 	if it.Kind == string(workflows.NoticePlanRevisionEscalation) {
