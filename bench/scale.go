@@ -344,12 +344,12 @@ func (r overviewRun) listedText() string {
 	return strconv.Itoa(r.listed)
 }
 
-// Overview horizon: "due soon" is a deadline within two working days, as a KE would look a
-// couple of days ahead. The "all" variant asks as if ten working days had passed, so every
+// Overview horizon: "due soon" is a deadline within three working days, as the KE's Home tab
+// and /samarbeid oversikt look ahead (bot/overview.go, soonWorkingDays). The "all" variant asks as if ten working days had passed, so every
 // open case's step-1 deadline (5 working days at most) is overdue and every case is listed:
 // the same query, with every running case matching.
 const (
-	horizonWorkingDays = 2
+	horizonWorkingDays = 3
 	laterWorkingDays   = 10
 )
 
@@ -686,7 +686,7 @@ func waitSettled(ctx context.Context, c client.Client, target int, stall time.Du
 	}
 }
 
-// measureOverview runs overview.Build runs times for today (a horizon of two working days)
+// measureOverview runs overview.Build runs times for today (a horizon of three working days)
 // and runs times as of ten working days later (every open case listed), alternating.
 func measureOverview(ctx context.Context, c client.Client, services []store.Service, runs int) (today, all overviewRun, err error) {
 	for i := 0; i < runs; i++ {
