@@ -85,6 +85,19 @@ func TestHomeTab(t *testing.T) {
 	openView(t, sl, kari, "avklaring")
 	submit(t, sl, kari, map[string]map[string]slacklocal.Value{"tjenester": {"verdi": {Selected: []string{"skole"}}}})
 	waitForButton(t, sl, chHelsestasjon, "vurder")
+	// The answered task leaves the Home tab, and step 2's takes its place, without reopening it.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		v, _ := sl.HomeView(kari)
+		raw, _ := json.Marshal(v.Blocks)
+		if strings.Contains(string(raw), `"action_id":"vurder"`) && !strings.Contains(string(raw), `"action_id":"avklaring"`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the Home tab was not redrawn after the answer: %s", raw)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	time.Sleep(200 * time.Millisecond)
 	before := sl.Calls()["views.publish"]
 	status, err := sl.SendEvent(map[string]any{"type": "app_home_opened", "user": kari, "tab": "home"}, 1)

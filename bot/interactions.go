@@ -20,6 +20,9 @@ type metadata struct {
 	WorkflowID string `json:"w,omitempty"`
 	ServiceID  string `json:"s,omitempty"`
 	Channel    string `json:"c,omitempty"`
+	// Home is set when the modal was opened from the Home tab, which is redrawn once the
+	// answer is in, so the task it answered leaves the list.
+	Home bool `json:"h,omitempty"`
 }
 
 // Button values carry the workflow and the service the button is about.
@@ -105,6 +108,7 @@ func (b *Bot) blockAction(ctx context.Context, tr *i18n.Translator, cb slack.Int
 	if md.Channel == "" {
 		md.Channel = cb.Container.ChannelID
 	}
+	md.Home = cb.View.Type == slack.VTHomeTab
 	if reply, ok, err := b.coordinatorBlockAction(ctx, cb, action, md); ok {
 		return reply, err
 	}
@@ -187,6 +191,11 @@ func (b *Bot) handleViewSubmission(w http.ResponseWriter, cb slack.InteractionCa
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		err := b.viewSubmission(ctx, cb, md)
+		if err == nil && md.Home {
+			if err := b.publishHome(ctx, cb.User.ID); err != nil {
+				b.log.Warn("kunne ikke tegne Hjem-fanen", "bruker", cb.User.ID, "feil", err)
+			}
+		}
 		mu.Lock()
 		late := answered
 		mu.Unlock()
