@@ -106,6 +106,9 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	if err := worker.RegisterSearchAttributes(ctx, a.Temporal, a.Namespace); err != nil {
 		return nil, err
 	}
+	if a.dev != nil {
+		a.dev.SettleSearchAttributes()
+	}
 
 	listener, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {

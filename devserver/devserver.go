@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -47,6 +48,10 @@ type Server struct {
 	hostPort string
 	ns       string
 	ports    []int
+
+	forceRefreshOff func() // ends the forced search-attribute cache refresh
+	mu              sync.Mutex
+	settle          *time.Timer
 }
 
 const host = "127.0.0.1"
@@ -123,16 +128,20 @@ func Start(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	// New search attributes must be usable at once, not after the server's one-minute cache
+	// refresh, so the cache is re-read on every read until they have settled. Temporal warns
+	// against leaving that on: it costs a metadata read per row, and a KE overview of a few
+	// thousand cases then takes seconds (docs/BENCHMARKS.md, "Skala"). SettleSearchAttributes
+	// ends it.
+	dc := dynamicconfig.NewMemoryClient()
+	forceRefreshOff := dc.OverrideValue(dynamicconfig.ForceSearchAttributesCacheRefreshOnRead.Key(), true)
 	inner, err := temporal.NewServer(
 		temporal.WithConfig(cfg),
 		temporal.ForServices(temporal.DefaultServices),
 		temporal.WithLogger(opts.Logger),
 		temporal.WithAuthorizer(authorizer),
 		temporal.WithClaimMapper(func(*config.Config) authorization.ClaimMapper { return claimMapper }),
-		temporal.WithDynamicConfigClient(dynamicconfig.StaticClient{
-			// New search attributes must be usable at once, not after a cache refresh.
-			dynamicconfig.ForceSearchAttributesCacheRefreshOnRead.Key(): []dynamicconfig.ConstrainedValue{{Value: true}},
-		}),
+		temporal.WithDynamicConfigClient(dc),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("temporal server: %w", err)
@@ -140,7 +149,22 @@ func Start(opts Options) (*Server, error) {
 	if err := inner.Start(); err != nil {
 		return nil, fmt.Errorf("temporal server start: %w", err)
 	}
-	return &Server{inner: inner, hostPort: net.JoinHostPort(host, strconv.Itoa(port)), ns: opts.Namespace, ports: ports}, nil
+	return &Server{inner: inner, hostPort: net.JoinHostPort(host, strconv.Itoa(port)), ns: opts.Namespace, ports: ports,
+		forceRefreshOff: forceRefreshOff}, nil
+}
+
+// searchAttributesSettle is how long after registration every service's search-attribute
+// cache has expired once (the server refreshes it each minute) and so holds the new ones.
+const searchAttributesSettle = 70 * time.Second
+
+// SettleSearchAttributes is called once the search attributes are registered: a while
+// later, when every cache has the new ones, the server stops re-reading them on each read.
+func (s *Server) SettleSearchAttributes() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.settle == nil {
+		s.settle = time.AfterFunc(searchAttributesSettle, s.forceRefreshOff)
+	}
 }
 
 // HostPort is the frontend address for client.Dial.
@@ -172,6 +196,11 @@ func (s *Server) Dial(ctx context.Context, opts client.Options) (client.Client, 
 
 // Stop shuts the server down and gives its ports back.
 func (s *Server) Stop() error {
+	s.mu.Lock()
+	if s.settle != nil {
+		s.settle.Stop()
+	}
+	s.mu.Unlock()
 	err := s.inner.Stop()
 	release(s.ports)
 	return err
