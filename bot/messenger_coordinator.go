@@ -101,33 +101,28 @@ func (m *Messenger) renderCoordinator(ctx context.Context, n activities.Notice) 
 	return msg(tr.T("notice.unknown", "Ref", n.CaseRef, "Kind", n.Kind))
 }
 
+// coordAnswerWords say a coordinator decision; a nominee's answer is said by nominationWords.
+var coordAnswerWords = words{
+	"innvilget": "coord_answer.granted", "avslått": "coord_answer.refused", "avslag_opprettholdt": "coord_answer.upheld",
+}
+
+// coordOutcomeWords say how a coordinator case ended.
+var coordOutcomeWords = words{
+	workflows.OutcomeCoordinationEnded: "coord_outcome.ended", workflows.OutcomeRefusalFinal: "coord_outcome.refusal_final",
+	workflows.OutcomeAppealForwarded: "coord_outcome.forwarded", workflows.OutcomeWithdrawnUndecided: "coord_outcome.withdrawn",
+}
+
 // coordAnswerText says the answer a coordinator case's step was given: a decision or a
 // nominee's answer; anything else as it came.
 func coordAnswerText(tr *i18n.Translator, answer string) string {
-	switch answer {
-	case "innvilget":
-		return tr.T("coord_answer.granted")
-	case "avslått":
-		return tr.T("coord_answer.refused")
-	case "avslag_opprettholdt":
-		return tr.T("coord_answer.upheld")
+	if _, ok := coordAnswerWords[answer]; ok {
+		return coordAnswerWords.in(tr, answer)
 	}
 	return nominationText(tr, answer)
 }
 
-// coordOutcomeText says how a coordinator case ended.
 func coordOutcomeText(tr *i18n.Translator, outcome string) string {
-	switch outcome {
-	case workflows.OutcomeCoordinationEnded:
-		return tr.T("coord_outcome.ended")
-	case workflows.OutcomeRefusalFinal:
-		return tr.T("coord_outcome.refusal_final")
-	case workflows.OutcomeAppealForwarded:
-		return tr.T("coord_outcome.forwarded")
-	case workflows.OutcomeWithdrawnUndecided:
-		return tr.T("coord_outcome.withdrawn")
-	}
-	return outcome
+	return coordOutcomeWords.in(tr, outcome)
 }
 
 // NoticeKindDeadlineless names the kinds whose deadline is said in the text already.

@@ -55,75 +55,46 @@ func refuse(field, key string, args ...any) refusal {
 	return refusal{text: i18n.Msg(key, args...), field: field}
 }
 
-// stepTitleIn names a collaboration step (or "svar", a contacted service's answer).
-func stepTitleIn(tr *i18n.Translator, step string) string {
-	switch step {
-	case string(workflows.StepClarify):
-		return tr.T("step.clarify")
-	case string(workflows.StepAssess):
-		return tr.T("step.assess")
-	case string(workflows.StepContact):
-		return tr.T("step.contact")
-	case "svar":
-		return tr.T("step.answer")
-	case string(workflows.StepDone):
-		return tr.T("step.done")
+// words translates a machine word the workflows carry ("godtatt", "barn", ...) into a
+// catalogue key; a word it does not know is said as it came.
+type words map[string]string
+
+func (w words) in(tr *i18n.Translator, word string) string {
+	if key, ok := w[word]; ok {
+		return tr.T(key)
 	}
-	return step
+	return word
 }
 
-// answerTextIn is a contact answer as it reads after "forespørsel" ("godtatt").
-func answerTextIn(tr *i18n.Translator, answer string) string {
-	switch answer {
-	case workflows.AnswerAccepted:
-		return tr.T("answer.accepted")
-	case workflows.AnswerDeclined:
-		return tr.T("answer.declined")
-	case workflows.AnswerNotOurs:
-		return tr.T("answer.not_ours")
+var (
+	// stepWords name a collaboration step (and "svar", a contacted service's answer).
+	stepWords = words{
+		string(workflows.StepClarify): "step.clarify", string(workflows.StepAssess): "step.assess",
+		string(workflows.StepContact): "step.contact", "svar": "step.answer", string(workflows.StepDone): "step.done",
 	}
-	return answer
-}
+	// answerWords say a contact answer as it reads after "forespørsel" ("godtatt").
+	answerWords = words{
+		workflows.AnswerAccepted: "answer.accepted", workflows.AnswerDeclined: "answer.declined",
+		workflows.AnswerNotOurs: "answer.not_ours",
+	}
+	outcomeWords = words{
+		"ingen_andre_tjenester": "outcome.no_other_services", "samarbeid_ikke_nødvendig": "outcome.not_needed",
+		"kontakt_avklart": "outcome.contact_done",
+	}
+	// subjectWords say whom a case concerns.
+	subjectWords = words{"barn": "subject.child", "voksen": "subject.adult"}
+	// basisWords say a consent's basis or form.
+	basisWords = words{
+		workflows.BasisConsent: "basis.consent", workflows.BasisStatutory: "basis.statutory",
+		workflows.BasisRefused: "basis.refused", "skriftlig": "basis.written", "muntlig": "basis.oral",
+	}
+)
 
-func outcomeTextIn(tr *i18n.Translator, outcome string) string {
-	switch outcome {
-	case "ingen_andre_tjenester":
-		return tr.T("outcome.no_other_services")
-	case "samarbeid_ikke_nødvendig":
-		return tr.T("outcome.not_needed")
-	case "kontakt_avklart":
-		return tr.T("outcome.contact_done")
-	}
-	return outcome
-}
-
-// subjectText says whom a case concerns ("barn" or "voksen").
-func subjectText(tr *i18n.Translator, subject string) string {
-	switch subject {
-	case "barn":
-		return tr.T("subject.child")
-	case "voksen":
-		return tr.T("subject.adult")
-	}
-	return subject
-}
-
-// basisText says a consent's basis or form ("samtykke", "skriftlig", ...).
-func basisText(tr *i18n.Translator, v string) string {
-	switch v {
-	case workflows.BasisConsent:
-		return tr.T("basis.consent")
-	case workflows.BasisStatutory:
-		return tr.T("basis.statutory")
-	case workflows.BasisRefused:
-		return tr.T("basis.refused")
-	case "skriftlig":
-		return tr.T("basis.written")
-	case "muntlig":
-		return tr.T("basis.oral")
-	}
-	return v
-}
+func stepTitleIn(tr *i18n.Translator, step string) string      { return stepWords.in(tr, step) }
+func answerTextIn(tr *i18n.Translator, answer string) string   { return answerWords.in(tr, answer) }
+func outcomeTextIn(tr *i18n.Translator, outcome string) string { return outcomeWords.in(tr, outcome) }
+func subjectText(tr *i18n.Translator, subject string) string   { return subjectWords.in(tr, subject) }
+func basisText(tr *i18n.Translator, v string) string           { return basisWords.in(tr, v) }
 
 // kindTitle is a coordinator kind's title ("barnekoordinator").
 func kindTitle(tr *i18n.Translator, kind string) string {
@@ -157,8 +128,8 @@ func planItemText(tr *i18n.Translator, id, fallback string) string {
 	return fallback
 }
 
-// waitingKeys translate what a coordinator case waits for, as its status says it in bokmål.
-var waitingKeys = map[string]string{
+// waitingWords translate what a coordinator case waits for, as its status says it in bokmål.
+var waitingWords = words{
 	"venter på vedtak":                   "waiting.decision",
 	"venter på eventuell klage":          "waiting.appeal",
 	"venter på ny vurdering etter klage": "waiting.reassessment",
@@ -168,64 +139,44 @@ var waitingKeys = map[string]string{
 	"venter på ny oppnevning":            "waiting.new_appointment",
 }
 
-func waitingText(tr *i18n.Translator, waiting string) string {
-	if key, ok := waitingKeys[waiting]; ok {
-		return tr.T(key)
-	}
-	return waiting
+// nominationWords say a nominated coordinator's answer ("godtatt", "utløpt", ...).
+var nominationWords = words{
+	workflows.NominationAccepted: "nomination.accepted", workflows.NominationDeclined: "nomination.declined",
+	workflows.NominationLapsed: "nomination.lapsed", workflows.NominationReplaced: "nomination.replaced",
 }
 
-// nominationText says a nominated coordinator's answer ("godtatt", "utløpt", ...).
-func nominationText(tr *i18n.Translator, answer string) string {
-	switch answer {
-	case workflows.NominationAccepted:
-		return tr.T("nomination.accepted")
-	case workflows.NominationDeclined:
-		return tr.T("nomination.declined")
-	case workflows.NominationLapsed:
-		return tr.T("nomination.lapsed")
-	case workflows.NominationReplaced:
-		return tr.T("nomination.replaced")
-	}
-	return answer
+// coordStepWords name a coordinator case's steps, and the deadlines that belong to them.
+var coordStepWords = words{
+	"vurdering": "coord_step.assess", "vedtak": "coord_step.assess",
+	"foreløpig-svar": "coord_step.provisional",
+	"klage":          "coord_step.appeal", "klagevurdering": "coord_step.appeal",
+	"klagefrist": "coord_step.appeal_window",
+	"oppnevning": "coord_step.appoint", "ny-oppnevning": "coord_step.appoint",
+	"svar-oppnevning":   "coord_step.answer",
+	"koordinator-aktiv": "coord_step.active",
+	"avsluttet":         "coord_step.done",
 }
 
-// coordStepTitle names a coordinator case's step; a deadline key ("oppnevning:2") names
+// planStepWords name an individual plan's steps.
+var planStepWords = words{
+	string(workflows.PlanStepDraft): "plan_step.draft", string(workflows.PlanStepActive): "plan_step.active",
+	string(workflows.StepDone): "step.done",
+}
+
+func waitingText(tr *i18n.Translator, waiting string) string   { return waitingWords.in(tr, waiting) }
+func nominationText(tr *i18n.Translator, answer string) string { return nominationWords.in(tr, answer) }
+func planStepText(tr *i18n.Translator, step workflows.Step) string {
+	return planStepWords.in(tr, string(step))
+}
+
+// coordStepTitleIn names a coordinator case's step; a deadline key ("oppnevning:2") names
 // the step it belongs to.
 func coordStepTitleIn(tr *i18n.Translator, step string) string {
 	base, _, _ := strings.Cut(step, ":")
-	switch base {
-	case "vurdering", "vedtak":
-		return tr.T("coord_step.assess")
-	case "foreløpig-svar":
-		return tr.T("coord_step.provisional")
-	case "klage", "klagevurdering":
-		return tr.T("coord_step.appeal")
-	case "klagefrist":
-		return tr.T("coord_step.appeal_window")
-	case "oppnevning", "ny-oppnevning":
-		return tr.T("coord_step.appoint")
-	case "svar-oppnevning":
-		return tr.T("coord_step.answer")
-	case "koordinator-aktiv":
-		return tr.T("coord_step.active")
-	case "avsluttet":
-		return tr.T("coord_step.done")
+	if _, ok := coordStepWords[base]; ok {
+		return coordStepWords.in(tr, base)
 	}
 	return step
-}
-
-// planStepText names an individual plan's step.
-func planStepText(tr *i18n.Translator, step workflows.Step) string {
-	switch step {
-	case workflows.PlanStepDraft:
-		return tr.T("plan_step.draft")
-	case workflows.PlanStepActive:
-		return tr.T("plan_step.active")
-	case workflows.StepDone:
-		return tr.T("step.done")
-	}
-	return string(step)
 }
 
 // planEndText says why a plan ended.
