@@ -76,12 +76,18 @@ func startFaultCase(ctx context.Context, a *App, ref string) error {
 // answerNone answers step 1 with "no other services", which closes the case; the update
 // ID is the case's, so a repeat applies once.
 func answerNone(ctx context.Context, a *App, ref string) error {
+	return answerNoneAs(ctx, a, ref, faultActor)
+}
+
+// answerNoneAs answers step 1 with "no other services" as actor, once step 1 is open (its
+// prompt is posted then), as the bot does.
+func answerNoneAs(ctx context.Context, a *App, ref string, actor workflows.Actor) error {
 	id := workflows.WorkflowID(ref, "helsestasjon")
 	if err := waitForStep(ctx, a, id, workflows.StepClarify); err != nil {
 		return fmt.Errorf("%s: %w", ref, err)
 	}
 	h, err := a.Temporal.UpdateWorkflow(ctx, updateOptions(id, "avklar-"+ref, workflows.UpdateClarify,
-		workflows.ClarifyAnswer{Actor: faultActor, None: true}))
+		workflows.ClarifyAnswer{Actor: actor, None: true}))
 	if err != nil {
 		return fmt.Errorf("update %s: %w", ref, err)
 	}

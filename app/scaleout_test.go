@@ -155,18 +155,8 @@ func TestTwoWorkerProcessesShareTheCases(t *testing.T) {
 				if err != nil {
 					return fmt.Errorf("start %s: %w", ref, err)
 				}
-				// As the bot does, answer once step 1 is open (its prompt is posted then).
-				if err := waitForStep(ctx, a, id, workflows.StepClarify); err != nil {
-					return fmt.Errorf("%s: %w", ref, err)
-				}
-				h, err := a.Temporal.UpdateWorkflow(ctx, updateOptions(id, "avklar-"+ref, workflows.UpdateClarify,
-					workflows.ClarifyAnswer{Actor: actor, None: true}))
-				if err != nil {
-					return fmt.Errorf("update %s: %w", ref, err)
-				}
-				var st workflows.Status
-				if err := h.Get(ctx, &st); err != nil {
-					return fmt.Errorf("update result %s: %w", ref, err)
+				if err := answerNoneAs(ctx, a, ref, actor); err != nil {
+					return err
 				}
 				if err := run.Get(ctx, &results[i]); err != nil {
 					return fmt.Errorf("result %s: %w", ref, err)
