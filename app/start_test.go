@@ -73,21 +73,33 @@ func TestCaseKeepsThePolicyItStartedWith(t *testing.T) {
 func TestMetricsAfterACase(t *testing.T) {
 	a := startApp(t)
 	runShortCase(t, a)
-	resp, err := http.Get(a.URL + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	out := string(body)
-	for _, want := range []string{
+	wants := []string{
 		`samarbeid_notices_total{type="avklaring"} 1`,
 		`samarbeid_answers_total{result="godtatt",update="avklar-tjenester"} 1`,
 		`temporal_temporal_workflow_completed_total`,
 		`temporal_temporal_activity_execution_latency_seconds_count`,
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("/metrics lacks %s", want)
+	}
+	// The bot counts the answer, and the worker the completed workflow, just after the case
+	// has closed; read /metrics until they have, or give up after a generous while.
+	var missing []string
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		resp, err := http.Get(a.URL + "/metrics")
+		if err != nil {
+			t.Fatal(err)
 		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		missing = missing[:0]
+		for _, want := range wants {
+			if !strings.Contains(string(body), want) {
+				missing = append(missing, want)
+			}
+		}
+		if len(missing) == 0 || time.Now().After(deadline) {
+			break
+		}
+	}
+	for _, m := range missing {
+		t.Errorf("/metrics lacks %s", m)
 	}
 }
