@@ -55,22 +55,29 @@ func faultRefs(first, n int) []string {
 	return refs
 }
 
-// startFaultCase starts a collaboration case as the bot does (see scaleout_test.go).
+// startFaultCase starts a collaboration case as the bot does.
 func startFaultCase(ctx context.Context, a *App, ref string) error {
+	_, err := startCase(ctx, a, ref, faultActor)
+	return err
+}
+
+// startCase starts a helsestasjon's collaboration case opened by actor, with the options
+// the bot starts one with.
+func startCase(ctx context.Context, a *App, ref string, actor workflows.Actor) (client.WorkflowRun, error) {
 	in := workflows.CaseInput{
 		CaseRef: ref, Subject: "voksen", InitiatingServiceID: "helsestasjon",
-		LegalBasis: "helse- og omsorgstjenesteloven § 3-4", OpenedBy: faultActor, Policy: policy.Default(),
+		LegalBasis: "helse- og omsorgstjenesteloven § 3-4", OpenedBy: actor, Policy: policy.Default(),
 	}
-	_, err := a.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+	run, err := a.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: workflows.WorkflowID(ref, "helsestasjon"), TaskQueue: workflows.TaskQueue,
 		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
-		TypedSearchAttributes:                    searchAttributes(in),
+		TypedSearchAttributes:                    workflows.CaseSearchAttributes(in),
 	}, workflows.CollaborationDuty, in)
 	if err != nil {
-		return fmt.Errorf("start %s: %w", ref, err)
+		return nil, fmt.Errorf("start %s: %w", ref, err)
 	}
-	return nil
+	return run, nil
 }
 
 // answerNone answers step 1 with "no other services", which closes the case; the update

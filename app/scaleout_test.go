@@ -16,11 +16,8 @@ import (
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 
 	"github.com/samarbeid/samarbeid/internal/testdb"
-	"github.com/samarbeid/samarbeid/policy"
 	"github.com/samarbeid/samarbeid/workflows"
 )
 
@@ -130,53 +127,29 @@ func TestTwoWorkerProcessesShareTheCases(t *testing.T) {
 	defer cancel()
 	actor := workflows.Actor{SlackUserID: kari, Name: "Kari", ServiceIDs: []string{"helsestasjon"}}
 
-	refs := make([]string, n)
-	results := make([]workflows.Status, n)
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := 0; i < n; i++ {
-		refs[i] = fmt.Sprintf("SAK-2026-%04d", 9000+i)
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			errs[i] = func() error {
-				ref := refs[i]
-				in := workflows.CaseInput{
-					CaseRef: ref, Subject: "voksen", InitiatingServiceID: "helsestasjon",
-					LegalBasis: "helse- og omsorgstjenesteloven § 3-4", OpenedBy: actor, Policy: policy.Default(),
-				}
-				id := workflows.WorkflowID(ref, "helsestasjon")
-				run, err := a.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-					ID: id, TaskQueue: workflows.TaskQueue,
-					WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-					WorkflowExecutionErrorWhenAlreadyStarted: true,
-					TypedSearchAttributes:                    searchAttributes(in),
-				}, workflows.CollaborationDuty, in)
-				if err != nil {
-					return fmt.Errorf("start %s: %w", ref, err)
-				}
-				if err := answerNoneAs(ctx, a, ref, actor); err != nil {
-					return err
-				}
-				if err := run.Get(ctx, &results[i]); err != nil {
-					return fmt.Errorf("result %s: %w", ref, err)
-				}
-				return nil
-			}()
-		}(i)
-	}
-	wg.Wait()
-	for _, err := range errs {
+	refs := faultRefs(9000, n)
+	results := make(map[string]workflows.Status, n)
+	var mu sync.Mutex
+	each(t, refs, func(ref string) error {
+		run, err := startCase(ctx, a, ref, actor)
 		if err != nil {
-			t.Error(err)
+			return err
 		}
-	}
-	if t.Failed() {
-		t.FailNow()
-	}
-	for i, st := range results {
-		if st.Step != workflows.StepDone || st.Outcome != "ingen_andre_tjenester" || st.CaseRef != refs[i] {
-			t.Errorf("case %s ended %+v", refs[i], st)
+		if err := answerNoneAs(ctx, a, ref, actor); err != nil {
+			return err
+		}
+		var st workflows.Status
+		if err := run.Get(ctx, &st); err != nil {
+			return fmt.Errorf("result %s: %w", ref, err)
+		}
+		mu.Lock()
+		results[ref] = st
+		mu.Unlock()
+		return nil
+	})
+	for _, ref := range refs {
+		if st := results[ref]; st.Step != workflows.StepDone || st.Outcome != "ingen_andre_tjenester" || st.CaseRef != ref {
+			t.Errorf("case %s ended %+v", ref, st)
 		}
 	}
 
@@ -256,12 +229,4 @@ func waitForStep(ctx context.Context, a *App, id string, step workflows.Step) er
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-}
-
-// searchAttributes is what the bot sets when it starts a case.
-func searchAttributes(in workflows.CaseInput) temporal.SearchAttributes {
-	return temporal.NewSearchAttributes(
-		workflows.AttrCase.ValueSet(in.CaseRef), workflows.AttrService.ValueSet(in.InitiatingServiceID),
-		workflows.AttrStep.ValueSet(string(workflows.StepClarify)), workflows.AttrOverdue.ValueSet(false),
-	)
 }

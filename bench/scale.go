@@ -40,7 +40,6 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
-	"go.temporal.io/sdk/temporal"
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/server/common/dynamicconfig"
 	servertemporal "go.temporal.io/server/temporal"
@@ -622,9 +621,7 @@ func (s *caseStarter) start(ctx context.Context, n int, perSecond float64) error
 					ID: id, TaskQueue: workflows.TaskQueue,
 					WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 					WorkflowExecutionErrorWhenAlreadyStarted: true,
-					TypedSearchAttributes: temporal.NewSearchAttributes(
-						workflows.AttrCase.ValueSet(in.CaseRef), workflows.AttrService.ValueSet(in.InitiatingServiceID),
-						workflows.AttrStep.ValueSet(string(workflows.StepClarify)), workflows.AttrOverdue.ValueSet(false)),
+					TypedSearchAttributes:                    workflows.CaseSearchAttributes(in),
 				}, workflows.CollaborationDuty, in)
 				if err != nil {
 					once.Do(func() { firstErr = fmt.Errorf("%s: %w", id, err) })

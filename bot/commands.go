@@ -320,7 +320,7 @@ func startOptions(id string, in workflows.CaseInput) clientStartOptions {
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		// Tell us the case exists instead of quietly handing back the running one.
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
-		TypedSearchAttributes:                    searchAttributesAtStart(in),
+		TypedSearchAttributes:                    workflows.CaseSearchAttributes(in),
 	}
 }
 

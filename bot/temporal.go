@@ -7,7 +7,6 @@ import (
 
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 
 	"github.com/samarbeid/samarbeid/store"
 	"github.com/samarbeid/samarbeid/workflows"
@@ -84,13 +83,6 @@ func caseSearchQuery(caseRef string) string {
 }
 
 type clientStartOptions = client.StartWorkflowOptions
-
-func searchAttributesAtStart(in workflows.CaseInput) temporal.SearchAttributes {
-	return temporal.NewSearchAttributes(
-		workflows.AttrCase.ValueSet(in.CaseRef), workflows.AttrService.ValueSet(in.InitiatingServiceID),
-		workflows.AttrStep.ValueSet(string(workflows.StepClarify)), workflows.AttrOverdue.ValueSet(false),
-	)
-}
 
 func isAlreadyStarted(err error) bool {
 	var started *serviceerror.WorkflowExecutionAlreadyStarted

@@ -23,6 +23,15 @@ var (
 	AttrOverdue  = temporal.NewSearchAttributeKeyBool("SamarbeidForfalt")
 )
 
+// CaseSearchAttributes are a new case's search attributes, set when it starts so the case
+// can be found before its first workflow task has run.
+func CaseSearchAttributes(in CaseInput) temporal.SearchAttributes {
+	return temporal.NewSearchAttributes(
+		AttrCase.ValueSet(in.CaseRef), AttrService.ValueSet(in.InitiatingServiceID),
+		AttrStep.ValueSet(string(StepClarify)), AttrOverdue.ValueSet(false),
+	)
+}
+
 // SearchAttributes lists what must be registered in the namespace before workflows start.
 func SearchAttributes() map[string]enums.IndexedValueType {
 	return map[string]enums.IndexedValueType{
