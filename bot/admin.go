@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -26,6 +27,14 @@ var (
 	userMention    = regexp.MustCompile(`^<@([UW][A-Z0-9_]+)(\|[^>]*)?>$|^([UW][A-Z0-9_]+)$`)
 	channelMention = regexp.MustCompile(`^<#([CG][A-Z0-9_]+)(\|[^>]*)?>$|^([CG][A-Z0-9_]+)$`)
 )
+
+// mentionedUser is the Slack user ID in an @mention (or a bare ID), or a refusal.
+func mentionedUser(arg string) (string, error) {
+	if id := mentioned(userMention, arg); id != "" {
+		return id, nil
+	}
+	return "", refuse("", "directory.not_user", "Arg", arg)
+}
 
 func mentioned(re *regexp.Regexp, s string) string {
 	m := re.FindStringSubmatch(s)
@@ -67,9 +76,9 @@ func (b *Bot) directoryCommand(ctx context.Context, userID string, args []string
 		if len(args) < 4 {
 			return "", refuse("", "directory.staff_usage")
 		}
-		person := mentioned(userMention, args[1])
-		if person == "" {
-			return "", refuse("", "directory.not_user", "Arg", args[1])
+		person, err := mentionedUser(args[1])
+		if err != nil {
+			return "", err
 		}
 		services := strings.Split(args[2], ",")
 		for _, id := range services {
@@ -82,7 +91,7 @@ func (b *Bot) directoryCommand(ctx context.Context, userID string, args []string
 			return "", refuse("", "directory.fodselsnummer")
 		}
 		existing, err := b.dir.StaffBySlackUser(ctx, person)
-		if err != nil && err != store.ErrNotFound {
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return "", err
 		}
 		st := store.Staff{SlackUserID: person, Name: name, ServiceIDs: services, Roles: existing.Roles, Language: existing.Language}
@@ -94,9 +103,9 @@ func (b *Bot) directoryCommand(ctx context.Context, userID string, args []string
 		if len(args) != 3 {
 			return "", refuse("", "directory.role_usage")
 		}
-		person := mentioned(userMention, args[1])
-		if person == "" {
-			return "", refuse("", "directory.not_user", "Arg", args[1])
+		person, err := mentionedUser(args[1])
+		if err != nil {
+			return "", err
 		}
 		var roles []string
 		if args[2] != "ingen" {
@@ -110,7 +119,7 @@ func (b *Bot) directoryCommand(ctx context.Context, userID string, args []string
 		if person == userID && !slices.Contains(roles, workflows.RoleAdmin) {
 			return "", refuse("", "directory.own_admin")
 		}
-		if err := admin.AdminSetRoles(ctx, userID, person, roles); err == store.ErrNotFound {
+		if err := admin.AdminSetRoles(ctx, userID, person, roles); errors.Is(err, store.ErrNotFound) {
 			return "", refuse("", "directory.not_listed", "User", person)
 		} else if err != nil {
 			return "", err
@@ -127,7 +136,7 @@ func (b *Bot) directoryCommand(ctx context.Context, userID string, args []string
 		if channel == "" {
 			return "", refuse("", "directory.not_channel", "Arg", args[2])
 		}
-		if err := admin.AdminSetChannel(ctx, userID, args[1], channel); err == store.ErrNotFound {
+		if err := admin.AdminSetChannel(ctx, userID, args[1], channel); errors.Is(err, store.ErrNotFound) {
 			return "", refuse("", "directory.no_service", "Service", args[1])
 		} else if err != nil {
 			return "", err
