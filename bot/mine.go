@@ -8,11 +8,14 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 
 	"github.com/samarbeid/samarbeid/i18n"
+	"github.com/samarbeid/samarbeid/overview"
+	"github.com/samarbeid/samarbeid/store"
 	"github.com/samarbeid/samarbeid/workflows"
 )
 
 // mineLimit bounds how many running cases `/samarbeid mine` looks into, so the answer
-// comes within Slack's 3 seconds; the App Home overview (issue 4) will read a projection.
+// comes within Slack's 3 seconds. The KE's overview of every case reads visibility instead
+// (overview.go).
 const mineLimit = 100
 
 // homeTaskLimit is how many tasks the Home tab lists with their buttons.
@@ -29,8 +32,12 @@ type task struct {
 // myTasks lists what waits for the user: steps of cases their services opened, contact
 // requests to their services, nominations of them, and for the KE the overdue cases.
 func (b *Bot) myTasks(ctx context.Context, userID string) (string, error) {
-	tr := b.texts(ctx, userID)
-	tasks, notes, err := b.myTaskList(ctx, tr, userID)
+	staff, err := b.actor(ctx, userID)
+	if err != nil {
+		return "", err
+	}
+	tr := b.textsFor(staff)
+	tasks, notes, _, err := b.myTaskList(ctx, tr, staff)
 	if err != nil {
 		return "", err
 	}
@@ -50,13 +57,12 @@ func (b *Bot) myTasks(ctx context.Context, userID string) (string, error) {
 
 // myTaskList is the list behind /samarbeid mine and the Home tab: a task per waiting step,
 // and notes (the KE's overview line, a word when the list was cut), said in tr's language.
-func (b *Bot) myTaskList(ctx context.Context, tr *i18n.Translator, userID string) (tasks []task, notes []string, err error) {
-	staff, err := b.actor(ctx, userID)
-	if err != nil {
-		return nil, nil, err
-	}
+// For the KE it also returns the overview its note counts, so the Home tab need not list
+// the cases again.
+func (b *Bot) myTaskList(ctx context.Context, tr *i18n.Translator, staff store.Staff) (tasks []task, notes []string, ke *overview.Report, err error) {
+	userID := staff.SlackUserID
 	actor := workflowActor(staff)
-	ke, _ := b.dir.CoordinatingUnit(ctx)
+	unit, _ := b.dir.CoordinatingUnit(ctx)
 	add := func(t task, key string, args ...any) {
 		t.text = tr.T(key, args...)
 		tasks = append(tasks, t)
@@ -68,7 +74,7 @@ func (b *Bot) myTaskList(ctx context.Context, tr *i18n.Translator, userID string
 	running, err := b.temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
 		Query: "ExecutionStatus = 'Running'", PageSize: mineLimit})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	for _, e := range running.GetExecutions() {
 		id := e.GetExecution().GetWorkflowId()
@@ -105,20 +111,21 @@ func (b *Bot) myTaskList(ctx context.Context, tr *i18n.Translator, userID string
 			}
 			if c := st.Coordinator; c != nil && c.SlackUserID == userID && c.Answer == "" {
 				add(button(actionCoordAccept, id, "", "mine.button_accept"), "mine.nominated", "Ref", st.CaseRef, "Title", titleText(tr, st.Title))
-			} else if actor.MemberOf(ke.ID) && st.Waiting != "" && st.Step != workflows.CoordStepActive {
+			} else if actor.MemberOf(unit.ID) && st.Waiting != "" && st.Step != workflows.CoordStepActive {
 				add(task{}, "mine.waiting", "Ref", st.CaseRef, "Title", titleText(tr, st.Title), "Waiting", waitingText(tr, st.Waiting))
 			}
 		}
 	}
-	if actor.MemberOf(ke.ID) {
+	if actor.MemberOf(unit.ID) {
 		if r, err := keOverview(ctx, b.temporal, b.dir, b.now()); err == nil {
 			notes = append(notes, tr.N("mine.ke", r.Overdue, "DueSoon", r.DueSoon, "Days", soonWorkingDays))
+			ke = &r
 		}
 	}
 	if len(running.GetNextPageToken()) > 0 {
 		notes = append(notes, tr.T("mine.cut", "Count", mineLimit))
 	}
-	return tasks, notes, nil
+	return tasks, notes, ke, nil
 }
 
 // publishHome draws the user's Home tab: "Mine oppgaver", each with the button that
@@ -126,8 +133,12 @@ func (b *Bot) myTaskList(ctx context.Context, tr *i18n.Translator, userID string
 // language. notice, when given, tops the tab: the answer to a button clicked there, which
 // has no channel to go to.
 func (b *Bot) publishHome(ctx context.Context, userID string, notice ...string) error {
-	tr := b.texts(ctx, userID)
-	tasks, notes, err := b.myTaskList(ctx, tr, userID)
+	staff, err := b.actor(ctx, userID)
+	if err != nil {
+		return err
+	}
+	tr := b.textsFor(staff)
+	tasks, notes, report, err := b.myTaskList(ctx, tr, staff)
 	if err != nil {
 		return err
 	}
@@ -156,13 +167,16 @@ func (b *Bot) publishHome(ctx context.Context, userID string, notice ...string) 
 	for _, n := range notes {
 		blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(n), nil, nil))
 	}
-	if b.seesOverview(ctx, userID) {
+	if report == nil && b.seesOverview(ctx, staff) { // an auditor outside the KE
 		if r, err := keOverview(ctx, b.temporal, b.dir, b.now()); err == nil {
-			blocks = append(blocks, slack.NewDividerBlock(), slack.NewHeaderBlock(plain(tr.T("mine.overview_header"))))
-			blocks = append(blocks, overviewBlocks(tr, r)...)
+			report = &r
 		} else {
 			b.log.Warn("kunne ikke lage oversikten for Hjem-fanen", "feil", err)
 		}
+	}
+	if report != nil {
+		blocks = append(blocks, slack.NewDividerBlock(), slack.NewHeaderBlock(plain(tr.T("mine.overview_header"))))
+		blocks = append(blocks, overviewBlocks(tr, *report)...)
 	}
 	blocks = append(blocks, slack.NewContextBlock("", mrkdwn(tr.T("mine.home_footer", "Date", b.now()))))
 	_, err = b.slack.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: userID,

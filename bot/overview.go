@@ -12,6 +12,7 @@ import (
 	"github.com/samarbeid/samarbeid/calendar"
 	"github.com/samarbeid/samarbeid/i18n"
 	"github.com/samarbeid/samarbeid/overview"
+	"github.com/samarbeid/samarbeid/store"
 	"github.com/samarbeid/samarbeid/workflows"
 )
 
@@ -96,11 +97,7 @@ func truncate(s string, n int) string {
 
 // seesOverview reports whether the user may see the overview of every running case: the KE
 // steers by it and auditors read it. References and counts only, but of every case.
-func (b *Bot) seesOverview(ctx context.Context, userID string) bool {
-	staff, err := b.actor(ctx, userID)
-	if err != nil {
-		return false
-	}
+func (b *Bot) seesOverview(ctx context.Context, staff store.Staff) bool {
 	ke, err := b.dir.CoordinatingUnit(ctx)
 	a := workflowActor(staff)
 	return a.Has(workflows.RoleAuditor) || (err == nil && a.MemberOf(ke.ID))
@@ -108,12 +105,13 @@ func (b *Bot) seesOverview(ctx context.Context, userID string) bool {
 
 // overviewCommand answers `/samarbeid oversikt` with the overview, to the user alone.
 func (b *Bot) overviewCommand(ctx context.Context, w http.ResponseWriter, userID string) {
-	tr := b.texts(ctx, userID)
-	if _, err := b.actor(ctx, userID); err != nil {
-		ephemeral(w, b.userMessageIn(tr, err))
+	staff, err := b.actor(ctx, userID)
+	if err != nil {
+		ephemeral(w, b.userMessageIn(b.workspaceTexts(), err))
 		return
 	}
-	if !b.seesOverview(ctx, userID) {
+	tr := b.textsFor(staff)
+	if !b.seesOverview(ctx, staff) {
 		ephemeral(w, tr.T("overview.not_for_you"))
 		return
 	}
