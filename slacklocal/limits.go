@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // Slack's rate limits and its bad days, so tests catch a bot that posts too fast or that
@@ -57,11 +59,6 @@ type LimitStats struct {
 	Injected    map[int]int    // calls failed by an injected fault, by HTTP status
 }
 
-type bucket struct {
-	tokens float64
-	at     time.Time
-}
-
 type activeFault struct {
 	Fault
 	until time.Time // zero: no end by time
@@ -71,7 +68,7 @@ type activeFault struct {
 // limits is the Server's rate limiting and fault state; the Server's mu guards it.
 type limits struct {
 	rate     *RateLimit
-	buckets  map[string]*bucket
+	buckets  map[string]*rate.Limiter // per channel, on the stand-in's clock
 	limited  map[string]int
 	fault    *activeFault
 	injected map[int]int
@@ -214,25 +211,24 @@ func (l *limits) check(method, channel string, now time.Time) (int, time.Duratio
 		return 0, 0
 	}
 	if l.buckets == nil {
-		l.buckets = map[string]*bucket{}
+		l.buckets = map[string]*rate.Limiter{}
 	}
 	b := l.buckets[channel]
 	if b == nil {
-		b = &bucket{tokens: float64(l.rate.Burst), at: now}
+		b = rate.NewLimiter(rate.Limit(l.rate.PerSecond), l.rate.Burst)
 		l.buckets[channel] = b
 	}
-	if now.After(b.at) {
-		b.tokens = math.Min(float64(l.rate.Burst), b.tokens+now.Sub(b.at).Seconds()*l.rate.PerSecond)
-		b.at = now
-	}
-	if b.tokens >= 1 {
-		b.tokens--
+	// A reservation tells how long until the channel takes a message again; a refused call
+	// gives its reservation back, as Slack does not count it.
+	r := b.ReserveN(now, 1)
+	wait := r.DelayFrom(now)
+	if wait == 0 {
 		return 0, 0
 	}
+	r.CancelAt(now)
 	if l.limited == nil {
 		l.limited = map[string]int{}
 	}
 	l.limited[channel]++
-	wait := time.Duration((1 - b.tokens) / l.rate.PerSecond * float64(time.Second))
 	return http.StatusTooManyRequests, max(wait, time.Second)
 }
