@@ -89,24 +89,52 @@ func init() {
 	bundle = goi18n.NewBundle(language.Make(Default))
 	bundle.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
 	for _, lang := range Languages {
-		file := path.Join("locales", lang+".yaml")
-		buf, err := fs.ReadFile(locales, file)
-		if err != nil {
-			panic(fmt.Sprintf("i18n: %s: %v", file, err))
-		}
-		mf, err := bundle.ParseMessageFileBytes(buf, file)
-		if err != nil {
-			panic(fmt.Sprintf("i18n: %s: %v", file, err))
-		}
 		keys[lang] = map[string]bool{}
-		for _, m := range mf.Messages {
-			keys[lang][m.ID] = true
+		for _, file := range catalogueFiles(lang) {
+			buf, err := fs.ReadFile(locales, file)
+			if err != nil {
+				panic(fmt.Sprintf("i18n: %s: %v", file, err))
+			}
+			// go-i18n takes the language from the file name's last dotted part before the
+			// extension, so a part file "nb.samtykke.yaml" is parsed under the name "samtykke.nb.yaml".
+			mf, err := bundle.ParseMessageFileBytes(buf, partName(file, lang))
+			if err != nil {
+				panic(fmt.Sprintf("i18n: %s: %v", file, err))
+			}
+			for _, m := range mf.Messages {
+				if keys[lang][m.ID] {
+					panic(fmt.Sprintf("i18n: %s: key %q is already in another %s file", file, m.ID, lang))
+				}
+				keys[lang][m.ID] = true
+			}
 		}
 	}
 	for _, lang := range Languages {
 		byLang[lang] = &Translator{lang: lang, loc: goi18n.NewLocalizer(bundle, lang, Default)}
 	}
 	fallback = byLang[Default]
+}
+
+// catalogueFiles are a language's files: locales/<lang>.yaml and its parts,
+// locales/<lang>.<part>.yaml (one part per feature, so the texts of a feature stay together).
+func catalogueFiles(lang string) []string {
+	files := []string{path.Join("locales", lang+".yaml")}
+	parts, err := fs.Glob(locales, path.Join("locales", lang+".*.yaml"))
+	if err != nil {
+		panic(err)
+	}
+	sort.Strings(parts)
+	return append(files, parts...)
+}
+
+// partName is the name go-i18n parses a catalogue file under: it reads the language tag
+// from the part of the name just before ".yaml".
+func partName(file, lang string) string {
+	base := strings.TrimSuffix(path.Base(file), ".yaml")
+	if base == lang {
+		return file
+	}
+	return strings.TrimPrefix(base, lang+".") + "." + lang + ".yaml"
 }
 
 // Valid reports whether lang is a language samarbeid speaks.

@@ -20,7 +20,16 @@ import (
 // test what go-i18n will render.
 func sources(t *testing.T, lang string) map[string]string {
 	t.Helper()
-	buf, err := fs.ReadFile(locales, "locales/"+lang+".yaml")
+	out := map[string]string{}
+	for _, file := range catalogueFiles(lang) {
+		sourcesOf(t, lang, file, out)
+	}
+	return out
+}
+
+func sourcesOf(t *testing.T, lang, file string, out map[string]string) {
+	t.Helper()
+	buf, err := fs.ReadFile(locales, file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +37,6 @@ func sources(t *testing.T, lang string) map[string]string {
 	if err := yaml.Unmarshal(buf, &raw); err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]string{}
 	var walk func(prefix string, v any)
 	walk = func(prefix string, v any) {
 		switch v := v.(type) {
@@ -45,7 +53,6 @@ func sources(t *testing.T, lang string) map[string]string {
 	for k, v := range raw {
 		walk(k, v)
 	}
-	return out
 }
 
 var pluralForms = map[string]bool{"zero": true, "one": true, "two": true, "few": true, "many": true, "other": true}
