@@ -55,6 +55,8 @@ type Bot struct {
 	// language is the workspace's ("nb", "nn" or "en"): channel messages use it, and so does
 	// a user who chose none. See texts.go.
 	language string
+	// access records every look at a case's details (access.go); nil records nothing.
+	access AccessLog
 }
 
 // Config for New.
@@ -71,6 +73,8 @@ type Config struct {
 	// Language is the workspace's language ("nb", "nn" or "en"); empty or unknown means
 	// bokmål. A user's own choice (store.Staff.Language) wins for what only they see.
 	Language string
+	// Access is the access log every look at a case's details goes to (store.Store).
+	Access AccessLog
 }
 
 // New builds a bot.
@@ -83,7 +87,7 @@ func New(cfg Config) *Bot {
 	}
 	return &Bot{temporal: cfg.Temporal, slack: cfg.Slack, dir: cfg.Directory, signingSecret: cfg.SigningSecret,
 		log: cfg.Logger, now: time.Now, answerWithin: 2500 * time.Millisecond, municipality: cfg.Policy, metrics: cfg.Metrics,
-		httpClient: &http.Client{Timeout: 10 * time.Second}, language: i18n.Resolve("", cfg.Language)}
+		httpClient: &http.Client{Timeout: 10 * time.Second}, language: i18n.Resolve("", cfg.Language), access: cfg.Access}
 }
 
 // policy is the collaboration-duty policy a new case starts with (and keeps).

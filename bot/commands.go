@@ -12,8 +12,10 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/workflowservice/v1"
 
+	"github.com/samarbeid/samarbeid/access"
 	"github.com/samarbeid/samarbeid/calendar"
 	"github.com/samarbeid/samarbeid/i18n"
+	"github.com/samarbeid/samarbeid/store"
 	"github.com/samarbeid/samarbeid/workflows"
 )
 
@@ -64,6 +66,12 @@ func (b *Bot) handleCommand(w http.ResponseWriter, r *http.Request) {
 			text = b.userMessageIn(tr, err)
 		}
 		ephemeral(w, text)
+	case "tilgang", "access":
+		text, err := b.accessLogCommand(ctx, tr, cmd.UserID, fields[1:])
+		if err != nil {
+			text = b.userMessageIn(tr, err)
+		}
+		ephemeral(w, text)
 	case "mine":
 		text, err := b.myTasks(ctx, cmd.UserID)
 		if err != nil {
@@ -100,6 +108,9 @@ func (b *Bot) setLanguage(ctx context.Context, tr *i18n.Translator, userID, lang
 func (b *Bot) openNewCase(ctx context.Context, tr *i18n.Translator, cmd slack.SlashCommand) error {
 	staff, err := b.actor(ctx, cmd.UserID)
 	if err != nil {
+		return err
+	}
+	if err := mayStart(staff); err != nil {
 		return err
 	}
 	services, err := b.dir.Services(ctx)
@@ -143,6 +154,9 @@ func (b *Bot) startCase(ctx context.Context, cb slack.InteractionCallback, md me
 	if err != nil {
 		return err
 	}
+	if err := mayStart(staff); err != nil {
+		return err
+	}
 	actor := workflowActor(staff)
 	if !actor.MemberOf(serviceID) {
 		return refuse("tjeneste", "case.own_service")
@@ -181,29 +195,48 @@ func (b *Bot) caseStatusText(ctx context.Context, tr *i18n.Translator, userID, r
 	if err != nil {
 		return "", err
 	}
-	ke, _ := b.dir.CoordinatingUnit(ctx)
 	ids, err := b.caseWorkflowIDs(ctx, ref, staff.ServiceIDs)
 	if err != nil {
 		return "", err
 	}
 	var parts []string
-	// The KE and auditors read every coordinator case and plan.
-	seesAll := workflowActor(staff).MemberOf(ke.ID) || workflowActor(staff).Has(workflows.RoleAuditor)
+	var looks []store.Access
 	for _, id := range ids {
 		switch {
 		case isCoordinatorCase(id):
-			if st, err := b.coordinatorStatus(ctx, id); err == nil && (seesAll || st.RequestedBy == staff.SlackUserID || (st.Coordinator != nil && st.Coordinator.SlackUserID == staff.SlackUserID)) {
-				parts = append(parts, describeCoordinator(tr, st))
+			if st, err := b.coordinatorStatus(ctx, id); err == nil {
+				scope := b.coordinatorScope(ctx, staff, st)
+				looks = append(looks, look(staff, ref, id, store.SurfaceStatus, scope))
+				if scope.Shows() {
+					parts = append(parts, describeCoordinator(tr, st))
+				}
 			}
 		case isPlanCase(id):
-			if st, err := b.planStatus(ctx, id); err == nil && (seesAll || st.CoordinatorSlackUserID == staff.SlackUserID) {
-				parts = append(parts, describePlan(tr, st))
+			if st, err := b.planStatus(ctx, id); err == nil {
+				scope := b.planScope(ctx, staff, st)
+				looks = append(looks, look(staff, ref, id, store.SurfaceStatus, scope))
+				if scope.Shows() {
+					parts = append(parts, describePlan(tr, st))
+				}
 			}
 		default:
-			if st, err := b.status(ctx, id); err == nil && mayView(staff, st, ke.ID) {
-				parts = append(parts, b.describeStatus(ctx, tr, st))
+			if st, err := b.status(ctx, id); err == nil {
+				view := b.caseView(ctx, staff, st)
+				looks = append(looks, look(staff, ref, id, store.SurfaceStatus, view.Scope))
+				switch {
+				case view.Scope.Shows():
+					parts = append(parts, b.describeStatus(ctx, tr, access.Filter(st, view), view.Scope))
+				case view.Scope == access.Closed:
+					parts = append(parts, b.noAccess(ctx, ref, view).(refusal).in(tr))
+				}
 			}
 		}
+	}
+	if len(looks) == 0 { // nothing found is a look too: who asked for which case
+		looks = append(looks, look(staff, ref, "", store.SurfaceStatus, access.None))
+	}
+	if err := b.logLooks(ctx, looks...); err != nil {
+		return "", err
 	}
 	if len(parts) == 0 {
 		return tr.T("case.none_found", "Ref", ref), nil
@@ -236,7 +269,19 @@ func (b *Bot) caseWorkflowIDs(ctx context.Context, ref string, ownServices []str
 	return ids, nil
 }
 
-func (b *Bot) describeStatus(ctx context.Context, tr *i18n.Translator, st workflows.Status) string {
+// describeStatus is a case's state in lines, as far as scope allows (st already filtered):
+// a contacted service sees only its own part, and none of the case's head.
+func (b *Bot) describeStatus(ctx context.Context, tr *i18n.Translator, st workflows.Status, scope access.Scope) string {
+	if scope == access.Shared {
+		lines := []string{tr.T("access.shared_header", "Ref", st.CaseRef, "Service", b.serviceName(ctx, st.InitiatingServiceID))}
+		if line := deadlineLine(tr, "status.deadline", st.NextDeadline, false); line != "" {
+			lines = append(lines, line)
+		}
+		for _, s := range st.Services {
+			lines = append(lines, tr.T("status.service", "Service", b.serviceName(ctx, s.ServiceID), "State", serviceLine(tr, s)))
+		}
+		return strings.Join(lines, "\n")
+	}
 	lines := []string{tr.T("status.line", "Ref", st.CaseRef, "Subject", subjectText(tr, st.Subject),
 		"Service", b.serviceName(ctx, st.InitiatingServiceID), "Step", stepTitleIn(tr, string(st.Step)))}
 	if line := deadlineLine(tr, "status.deadline", st.NextDeadline, st.Overdue); line != "" {

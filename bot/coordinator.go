@@ -10,6 +10,7 @@ import (
 
 	"github.com/samarbeid/samarbeid/calendar"
 	"github.com/samarbeid/samarbeid/i18n"
+	"github.com/samarbeid/samarbeid/store"
 	"github.com/samarbeid/samarbeid/workflows"
 )
 
@@ -51,6 +52,9 @@ func (b *Bot) openCoordinatorRequest(ctx context.Context, cmd slack.SlashCommand
 func (b *Bot) openCoordinatorRequestFor(ctx context.Context, userID, triggerID, channel, ref, origin string) error {
 	staff, err := b.actor(ctx, userID)
 	if err != nil {
+		return err
+	}
+	if err := mayStart(staff); err != nil {
 		return err
 	}
 	tr := b.textsFor(staff)
@@ -99,6 +103,9 @@ func (b *Bot) startCoordinatorRequest(ctx context.Context, cb slack.InteractionC
 	}
 	staff, err := b.actor(ctx, cb.User.ID)
 	if err != nil {
+		return err
+	}
+	if err := mayStart(staff); err != nil {
 		return err
 	}
 	ke, err := b.dir.CoordinatingUnit(ctx)
@@ -151,6 +158,9 @@ func (b *Bot) coordinatorBlockAction(ctx context.Context, cb slack.InteractionCa
 	if err != nil {
 		return "", true, err
 	}
+	if err := mayActOnCoordinatorCase(staff, st, action.ActionID); err != nil {
+		return "", true, err
+	}
 	kind := workflows.CoordinatorKinds[st.Kind]
 	title := kindTitle(tr, st.Kind)
 	updateID := strings.Join([]string{"klikk", action.ActionID, action.Value, cb.User.ID, cb.Container.MessageTs}, ":")
@@ -200,10 +210,12 @@ func (b *Bot) coordinatorBlockAction(ctx context.Context, cb slack.InteractionCa
 			slack.NewSectionBlock(mrkdwn(tr.T("coord.reason_intro", "Ref", st.CaseRef, "Title", title)), nil, nil),
 			input("begrunnelse", tr.T(keys[1]), "", false, textInput(true, "")), privacyNoteIn(tr))
 	case actionCoordDetails:
-		ke, _ := b.dir.CoordinatingUnit(ctx)
-		a := workflowActor(staff)
-		if !a.MemberOf(ke.ID) && !a.Has(workflows.RoleAuditor) && st.RequestedBy != staff.SlackUserID && (st.Coordinator == nil || st.Coordinator.SlackUserID != staff.SlackUserID) {
-			return "", true, refuse("", "err.no_access_details")
+		scope := b.coordinatorScope(ctx, staff, st)
+		if err := b.logLooks(ctx, look(staff, st.CaseRef, md.WorkflowID, store.SurfaceCoordModal, scope)); err != nil {
+			return "", true, err
+		}
+		if !scope.Shows() {
+			return "", true, refuse("", "access.coord_refused")
 		}
 		view = coordDetailsView(tr, st)
 	default:
@@ -211,6 +223,34 @@ func (b *Bot) coordinatorBlockAction(ctx context.Context, cb slack.InteractionCa
 	}
 	_, err = b.slack.OpenViewContext(ctx, cb.TriggerID, view)
 	return "", true, err
+}
+
+// mayActOnCoordinatorCase refuses at the click whoever the workflow would refuse by role:
+// an auditor, anyone but the KE for the KE's steps, anyone but the nominee for a decline,
+// anyone but the coordinator or the KE for leaving.
+func mayActOnCoordinatorCase(staff store.Staff, st workflows.CoordinatorStatus, actionID string) error {
+	if actionID == actionCoordDetails || actionID == actionCoordAccept { // a read; a click the validator answers at once
+		return nil
+	}
+	if err := mayAct(staff, ""); err != nil {
+		return err
+	}
+	a := workflowActor(staff)
+	switch actionID {
+	case actionCoordAssess, actionCoordProvisional, actionCoordName, actionCoordAppeal, actionCoordEnd:
+		if !a.MemberOf(st.CoordinatingUnitID) {
+			return refuse("", "access.ke_only")
+		}
+	case actionCoordDecline:
+		if st.Coordinator != nil && st.Coordinator.SlackUserID != staff.SlackUserID {
+			return refuse("", "access.nominee_only")
+		}
+	case actionCoordLeave:
+		if st.Coordinator != nil && st.Coordinator.SlackUserID != staff.SlackUserID && !a.MemberOf(st.CoordinatingUnitID) {
+			return refuse("", "access.coordinator_or_ke")
+		}
+	}
+	return nil
 }
 
 func coordAssessView(tr *i18n.Translator, st workflows.CoordinatorStatus, kind workflows.CoordinatorKind, md metadata) slack.ModalViewRequest {

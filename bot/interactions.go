@@ -142,6 +142,16 @@ func (b *Bot) blockAction(ctx context.Context, tr *i18n.Translator, cb slack.Int
 	if err != nil {
 		return "", err
 	}
+	// Whoever may not act hears so at the click, not after filling in the modal.
+	switch action.ActionID {
+	case actionClarify, actionAssess, actionConsent:
+		err = mayAct(staff, st.InitiatingServiceID)
+	case actionAccept, actionDecline:
+		err = mayAct(staff, serviceID)
+	}
+	if err != nil {
+		return "", err
+	}
 	if answered := staleClickIn(tr, st, action.ActionID, serviceID, func(id string) string { return b.serviceName(ctx, id) }); answered != "" {
 		return answered, nil
 	}
@@ -162,11 +172,9 @@ func (b *Bot) blockAction(ctx context.Context, tr *i18n.Translator, cb slack.Int
 	case actionDecline:
 		view = declineView(tr, st.CaseRef, md)
 	case actionDetails:
-		ke, _ := b.dir.CoordinatingUnit(ctx)
-		if !mayView(staff, st, ke.ID) {
-			return "", refuse("", "err.no_access_details")
+		if view, err = b.openCaseDetails(ctx, tr, staff, workflowID, st); err != nil {
+			return "", err
 		}
-		view = detailsView(tr, st, b.serviceName)
 	default:
 		return "", refuse("", "err.unknown_button")
 	}

@@ -27,6 +27,8 @@ type task struct {
 	action, value string // empty when no single button answers it
 	label         string
 	primary       bool
+	// ref and workflowID name the case the line is about, for the access log.
+	ref, workflowID string
 }
 
 // myTasks lists what waits for the user: steps of cases their services opened, contact
@@ -63,8 +65,10 @@ func (b *Bot) myTaskList(ctx context.Context, tr *i18n.Translator, staff store.S
 	userID := staff.SlackUserID
 	actor := workflowActor(staff)
 	unit, _ := b.dir.CoordinatingUnit(ctx)
+	var ref, id string // the case the loop is at
 	add := func(t task, key string, args ...any) {
 		t.text = tr.T(key, args...)
+		t.ref, t.workflowID = ref, id
 		tasks = append(tasks, t)
 	}
 	button := func(action, workflowID, serviceID, labelKey string) task {
@@ -77,13 +81,14 @@ func (b *Bot) myTaskList(ctx context.Context, tr *i18n.Translator, staff store.S
 		return nil, nil, nil, err
 	}
 	for _, e := range running.GetExecutions() {
-		id := e.GetExecution().GetWorkflowId()
+		id = e.GetExecution().GetWorkflowId()
 		switch e.GetType().GetName() {
 		case "CollaborationDuty":
 			st, err := b.status(ctx, id)
 			if err != nil {
 				continue
 			}
+			ref = st.CaseRef
 			initiator := actor.MemberOf(st.InitiatingServiceID) && !actor.Has(workflows.RoleAuditor)
 			if initiator && st.Step == workflows.StepClarify {
 				add(button(actionClarify, id, "", "mine.button_answer"), "mine.step",
@@ -109,6 +114,7 @@ func (b *Bot) myTaskList(ctx context.Context, tr *i18n.Translator, staff store.S
 			if err != nil {
 				continue
 			}
+			ref = st.CaseRef
 			if c := st.Coordinator; c != nil && c.SlackUserID == userID && c.Answer == "" {
 				add(button(actionCoordAccept, id, "", "mine.button_accept"), "mine.nominated", "Ref", st.CaseRef, "Title", titleText(tr, st.Title))
 			} else if actor.MemberOf(unit.ID) && st.Waiting != "" && st.Step != workflows.CoordStepActive {
@@ -125,8 +131,30 @@ func (b *Bot) myTaskList(ctx context.Context, tr *i18n.Translator, staff store.S
 	if len(running.GetNextPageToken()) > 0 {
 		notes = append(notes, tr.T("mine.cut", "Count", mineLimit))
 	}
+	if err := b.logLooks(ctx, taskLooks(staff, tasks)...); err != nil {
+		return nil, nil, nil, err
+	}
 	return tasks, notes, ke, nil
 }
+
+// taskLooks are the access log's rows for a task list: one per case line shown. A line
+// shows the reference, the step and a deadline, never free text.
+func taskLooks(staff store.Staff, tasks []task) []store.Access {
+	var looks []store.Access
+	seen := map[string]bool{}
+	for _, t := range tasks {
+		if t.ref == "" || seen[t.workflowID] {
+			continue
+		}
+		seen[t.workflowID] = true
+		looks = append(looks, store.Access{Viewer: staff.SlackUserID, CaseRef: t.ref, WorkflowID: t.workflowID,
+			Surface: store.SurfaceHome, Allowed: true, Scope: homeLineScope})
+	}
+	return looks
+}
+
+// homeLineScope is what a task line shows of its case: reference, step, deadline.
+const homeLineScope = "linje"
 
 // publishHome draws the user's Home tab: "Mine oppgaver", each with the button that
 // answers it, and for the KE and auditors the overview by sector and unit, in the user's

@@ -10,6 +10,7 @@ import (
 	"github.com/samarbeid/samarbeid/activities"
 	"github.com/samarbeid/samarbeid/calendar"
 	"github.com/samarbeid/samarbeid/i18n"
+	"github.com/samarbeid/samarbeid/store"
 	"github.com/samarbeid/samarbeid/workflows"
 )
 
@@ -38,6 +39,11 @@ func (b *Bot) planBlockAction(ctx context.Context, cb slack.InteractionCallback,
 	}
 	tr := b.textsFor(staff)
 	var ref string
+	if action.ActionID != actionPlanDetails {
+		if err := mayAct(staff, ""); err != nil { // an auditor, before anything starts
+			return "", true, err
+		}
+	}
 	if action.ActionID == actionPlanCreate {
 		// From an accepted coordinator: start the plan with that coordinator, then fill it in.
 		st, err := b.coordinatorStatus(ctx, md.WorkflowID)
@@ -47,6 +53,9 @@ func (b *Bot) planBlockAction(ctx context.Context, cb slack.InteractionCallback,
 		if st.Coordinator == nil || st.Coordinator.Answer != workflows.NominationAccepted {
 			return "", true, refuse("", "plan.needs_coordinator")
 		}
+		if err := mayActOnPlan(staff, st.Coordinator.SlackUserID, st.CoordinatingUnitID); err != nil {
+			return "", true, err
+		}
 		ref = st.CaseRef
 		in := workflows.PlanInput{CaseRef: st.CaseRef, Subject: st.Subject, CoordinatorSlackUserID: st.Coordinator.SlackUserID,
 			CoordinatorServiceID: st.Coordinator.ServiceID, CoordinatingUnitID: st.CoordinatingUnitID, PolicyVersion: b.municipality.Version,
@@ -55,6 +64,16 @@ func (b *Bot) planBlockAction(ctx context.Context, cb slack.InteractionCallback,
 		opts := startOptions(md.WorkflowID, workflows.CaseInput{})
 		opts.TypedSearchAttributes = planSearchAttributes(st.CaseRef, st.Coordinator.ServiceID)
 		if _, err := b.temporal.ExecuteWorkflow(ctx, opts, workflows.IndividualPlan, in); err != nil && !isAlreadyStarted(err) {
+			return "", true, err
+		}
+	}
+	switch action.ActionID {
+	case actionPlanRevise, actionPlanRehab, actionPlanMeasure, actionPlanEnd:
+		st, err := b.planStatus(ctx, md.WorkflowID)
+		if err != nil {
+			return "", true, err
+		}
+		if err := mayActOnPlan(staff, st.CoordinatorSlackUserID, st.CoordinatingUnitID); err != nil {
 			return "", true, err
 		}
 	}
@@ -95,6 +114,13 @@ func (b *Bot) planBlockAction(ctx context.Context, cb slack.InteractionCallback,
 		st, err := b.planStatus(ctx, md.WorkflowID)
 		if err != nil {
 			return "", true, err
+		}
+		scope := b.planScope(ctx, staff, st)
+		if err := b.logLooks(ctx, look(staff, st.CaseRef, md.WorkflowID, store.SurfacePlanModal, scope)); err != nil {
+			return "", true, err
+		}
+		if !scope.Shows() {
+			return "", true, refuse("", "access.plan_refused")
 		}
 		view = planDetailsView(tr, st)
 	default:
@@ -159,6 +185,15 @@ func (b *Bot) planViewSubmission(ctx context.Context, cb slack.InteractionCallba
 	}
 	_, err = b.update(ctx, md.WorkflowID, "modal:"+cb.View.ID, name, arg)
 	return true, err
+}
+
+// mayActOnPlan refuses at the click whoever the plan's validators refuse by role: only its
+// coordinator and the KE keep a plan.
+func mayActOnPlan(staff store.Staff, coordinator, unit string) error {
+	if staff.SlackUserID != coordinator && !workflowActor(staff).MemberOf(unit) {
+		return refuse("", "access.plan_keepers")
+	}
+	return nil
 }
 
 func (b *Bot) planStatus(ctx context.Context, workflowID string) (workflows.PlanStatus, error) {

@@ -63,21 +63,6 @@ func workflowActor(st store.Staff) workflows.Actor {
 	return workflows.Actor{SlackUserID: st.SlackUserID, Name: st.Name, ServiceIDs: st.ServiceIDs, Roles: st.Roles}
 }
 
-// mayView reports whether staff may see a case's details: they work in the initiating
-// service, in a service the case involves, or in the coordinating unit, or they audit.
-func mayView(staff store.Staff, st workflows.Status, coordinatingUnit string) bool {
-	a := workflowActor(staff)
-	if a.Has(workflows.RoleAuditor) || a.MemberOf(st.InitiatingServiceID) || a.MemberOf(coordinatingUnit) {
-		return true
-	}
-	for _, s := range st.Services {
-		if a.MemberOf(s.ServiceID) {
-			return true
-		}
-	}
-	return false
-}
-
 func caseSearchQuery(caseRef string) string {
 	return fmt.Sprintf("%s = '%s'", workflows.AttrCase.GetName(), caseRef)
 }

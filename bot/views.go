@@ -6,6 +6,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/samarbeid/samarbeid/access"
 	"github.com/samarbeid/samarbeid/i18n"
 	"github.com/samarbeid/samarbeid/workflows"
 )
@@ -144,25 +145,39 @@ func declineView(tr *i18n.Translator, caseRef string, md metadata) slack.ModalVi
 	)
 }
 
-// detailsView shows a case with its free text, for a user allowed to see it. Free text is
-// never posted in a channel; this modal is only the viewer's.
-func detailsView(tr *i18n.Translator, st workflows.Status, name func(context.Context, string) string) slack.ModalViewRequest {
+// detailsView shows a case with its free text, as far as scope allows (st already filtered
+// by access.Filter). Free text is never posted in a channel; this modal is only the viewer's.
+func detailsView(tr *i18n.Translator, st workflows.Status, scope access.Scope, name func(context.Context, string) string) slack.ModalViewRequest {
 	ctx := context.Background()
-	head := []string{tr.T("details.header", "Ref", st.CaseRef, "Subject", subjectText(tr, st.Subject),
-		"Service", name(ctx, st.InitiatingServiceID), "Basis", st.LegalBasis, "Step", stepTitleIn(tr, string(st.Step)))}
+	var head []string
+	if scope == access.Shared {
+		head = []string{tr.T("access.shared_header", "Ref", st.CaseRef, "Service", name(ctx, st.InitiatingServiceID))}
+	} else {
+		head = []string{tr.T("details.header", "Ref", st.CaseRef, "Subject", subjectText(tr, st.Subject),
+			"Service", name(ctx, st.InitiatingServiceID), "Basis", st.LegalBasis, "Step", stepTitleIn(tr, string(st.Step)))}
+	}
 	if !st.NextDeadline.IsZero() {
 		head = append(head, tr.T("details.next_deadline", "Date", st.NextDeadline))
+	}
+	if scope == access.Coordinate {
+		head = append(head, tr.T("access.coordinate_note"))
 	}
 	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(strings.Join(head, "\n")), nil, nil)}
 	for _, s := range st.Services {
 		lines := []string{tr.T("details.service", "Service", name(ctx, s.ServiceID), "State", serviceLine(tr, s))}
+		if scope == access.Coordinate { // the state, no free text
+			blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(lines[0]), nil, nil))
+			continue
+		}
 		if a := s.Assessment; a != nil {
-			lines = append(lines, tr.T("details.assessed", "User", a.By, "Reason", a.Reason))
+			if scope == access.Whole {
+				lines = append(lines, tr.T("details.assessed", "User", a.By, "Reason", a.Reason))
+			}
 			if a.About != "" {
 				lines = append(lines, tr.T("details.about", "About", a.About))
 			}
 		}
-		if c := s.Consent; c != nil {
+		if c := s.Consent; c != nil && scope == access.Whole {
 			lines = append(lines, tr.T("details.basis", "Basis", basisText(tr, c.Basis), "Form", basisText(tr, c.Form),
 				"Statute", c.StatutoryBasis, "User", c.By))
 		}
