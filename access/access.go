@@ -242,3 +242,39 @@ func Coordinator(v Viewer, st workflows.CoordinatorStatus, coordinatingUnit stri
 func AccessLog(v Viewer, coordinatingUnit string) bool {
 	return v.Auditor() || v.MemberOf(coordinatingUnit)
 }
+
+// Timeline decides whether viewer may read a case's audit timeline or export: auditors and
+// the KE. The timeline names every service's decisions, so no single service reads it.
+func Timeline(v Viewer, coordinatingUnit string) Scope {
+	if v.Auditor() || v.MemberOf(coordinatingUnit) {
+		return Whole
+	}
+	return None
+}
+
+// CaseLine reports whether a collaboration case may stand as a line in the viewer's Home
+// tab (reference, step, deadline): for the services that must act in it, never for an
+// auditor, who acts on nothing.
+func CaseLine(v Viewer, st workflows.Status) bool {
+	if v.Auditor() {
+		return false
+	}
+	if v.MemberOf(st.InitiatingServiceID) {
+		return true
+	}
+	for _, s := range st.Services {
+		if v.MemberOf(s.ServiceID) && ContactBasis(s) == Shared {
+			return true
+		}
+	}
+	return false
+}
+
+// CoordinatorLine reports whether a coordinator case may stand as a line in the viewer's
+// Home tab: for the person named (to answer) and the KE (to follow it up).
+func CoordinatorLine(v Viewer, st workflows.CoordinatorStatus, coordinatingUnit string) bool {
+	if v.Auditor() {
+		return false
+	}
+	return (st.Coordinator != nil && st.Coordinator.SlackUserID == v.SlackUserID) || v.MemberOf(coordinatingUnit)
+}

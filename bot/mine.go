@@ -7,6 +7,7 @@ import (
 	"github.com/slack-go/slack"
 	"go.temporal.io/api/workflowservice/v1"
 
+	"github.com/samarbeid/samarbeid/access"
 	"github.com/samarbeid/samarbeid/i18n"
 	"github.com/samarbeid/samarbeid/overview"
 	"github.com/samarbeid/samarbeid/store"
@@ -64,6 +65,7 @@ func (b *Bot) myTasks(ctx context.Context, userID string) (string, error) {
 func (b *Bot) myTaskList(ctx context.Context, tr *i18n.Translator, staff store.Staff) (tasks []task, notes []string, ke *overview.Report, err error) {
 	userID := staff.SlackUserID
 	actor := workflowActor(staff)
+	viewer := access.FromStaff(staff)
 	unit, _ := b.dir.CoordinatingUnit(ctx)
 	var ref, id string // the case the loop is at
 	add := func(t task, key string, args ...any) {
@@ -89,6 +91,9 @@ func (b *Bot) myTaskList(ctx context.Context, tr *i18n.Translator, staff store.S
 				continue
 			}
 			ref = st.CaseRef
+			if !access.CaseLine(viewer, st) {
+				continue
+			}
 			initiator := actor.MemberOf(st.InitiatingServiceID) && !actor.Has(workflows.RoleAuditor)
 			if initiator && st.Step == workflows.StepClarify {
 				add(button(actionClarify, id, "", "mine.button_answer"), "mine.step",
@@ -115,6 +120,9 @@ func (b *Bot) myTaskList(ctx context.Context, tr *i18n.Translator, staff store.S
 				continue
 			}
 			ref = st.CaseRef
+			if !access.CoordinatorLine(viewer, st, unit.ID) {
+				continue
+			}
 			if c := st.Coordinator; c != nil && c.SlackUserID == userID && c.Answer == "" {
 				add(button(actionCoordAccept, id, "", "mine.button_accept"), "mine.nominated", "Ref", st.CaseRef, "Title", titleText(tr, st.Title))
 			} else if actor.MemberOf(unit.ID) && st.Waiting != "" && st.Step != workflows.CoordStepActive {
