@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/samarbeid/samarbeid/slacklocal"
 )
 
 const (
@@ -13,8 +12,8 @@ const (
 	adam = "U_ADAM" // administrator
 )
 
-// TestAuditorReadsButMayNotAct: the auditor sees a case they have no service in, and the
-// workflow refuses their answer inside the modal; the administrator sees no case at all.
+// TestAuditorReadsButMayNotAct: the auditor sees a case they have no service in, and is
+// refused at the click and at every start; the administrator sees no case at all.
 func TestAuditorReadsButMayNotAct(t *testing.T) {
 	a := startApp(t)
 	sl := a.SlackLocal
@@ -41,18 +40,21 @@ func TestAuditorReadsButMayNotAct(t *testing.T) {
 		t.Fatalf("the administrator saw the case: %s", got)
 	}
 
+	// The auditor's click is refused at once, before a modal opens.
 	click(t, sl, rita, chHelsestasjon, prompt.TS, "avklaring")
-	openView(t, sl, rita, "avklaring")
-	reply, err := sl.SubmitView(rita, map[string]map[string]slacklocal.Value{"tjenester": {"verdi": {Selected: []string{"skole"}}}})
-	if err != nil {
-		t.Fatal(err)
+	waitForEphemeral(t, sl, rita, "revisorrollen")
+	if v, ok := sl.OpenView(rita); ok {
+		t.Fatalf("a modal opened for the auditor: %+v", v.CallbackID)
 	}
-	var refusal string
-	for _, msg := range reply.Errors {
-		refusal += msg
-	}
-	if reply.ResponseAction != "errors" || !strings.Contains(refusal, "revisorrollen") {
-		t.Fatalf("the auditor's answer was not refused: %+v", reply)
+	// Nor may the auditor start anything: a case, or a request for a coordinator.
+	for _, cmd := range []string{"ny", "koordinator"} {
+		reply, err := sl.SlashCommand(rita, chHelsestasjon, "/samarbeid", cmd)
+		if err != nil || !strings.Contains(reply.Text, "revisorrollen") {
+			t.Fatalf("/samarbeid %s by the auditor: %+v %v", cmd, reply, err)
+		}
+		if v, ok := sl.OpenView(rita); ok {
+			t.Fatalf("/samarbeid %s opened a modal for the auditor: %s", cmd, v.CallbackID)
+		}
 	}
 	// The case still waits for its own service.
 	if got := status(kari); !strings.Contains(got, "Steg 1") {
