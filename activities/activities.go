@@ -38,6 +38,14 @@ const (
 	NoticeEscalation     NoticeKind = "eskalering"  // past a deadline, to the KE
 	NoticeClosed         NoticeKind = "avsluttet"   // the case's duty is fulfilled
 	NoticeAnswered       NoticeKind = "besvart"     // replaces a prompt once it has been answered
+	// NoticeConsentWithdrawn tells a contacted service that the basis for sharing is gone
+	// (the reference only, never the reason).
+	NoticeConsentWithdrawn NoticeKind = "samtykke-trukket"
+	// NoticeNobodyResponsible tells the KE that every contacted service declined or said
+	// "not ours", so the person's need is left with nobody.
+	NoticeNobodyResponsible NoticeKind = "ingen-tok-ansvar"
+	// NoticeEvaluation asks the initiating service to evaluate a collaboration with the person.
+	NoticeEvaluation NoticeKind = "evaluering"
 )
 
 // Notice is one message about a case. It carries references only: the messenger must never
@@ -63,6 +71,11 @@ type Notice struct {
 	Answer string
 	// By is the Slack user who decided, for "besvart av".
 	By string
+	// Suggested is the service a "not ours" answer named as the right one (About answered).
+	Suggested string `json:",omitempty"`
+	// ReasonCode is a machine word from a fixed list (why a case was closed by decision);
+	// never free text.
+	ReasonCode string `json:",omitempty"`
 	// Progress is where each service stands, for step prompts redrawn as answers come in.
 	Progress []ServiceProgress
 	// Replace, when set, updates that earlier message instead of posting a new one.
@@ -75,7 +88,8 @@ type ServiceProgress struct {
 	Assessed    bool
 	Needed      bool
 	HasBasis    bool // consent or statutory basis on record
-	BasisMissed bool // consent refused
+	BasisMissed bool // consent refused or withdrawn
+	Withdrawn   bool `json:",omitempty"` // consent withdrawn
 	Requested   bool
 	Answer      string
 }
@@ -102,16 +116,25 @@ type AuditRecord struct {
 	OccurredAt time.Time
 }
 
-// ConsentRecord is a consent, a refusal, or a statutory basis for sharing with one service.
+// ConsentRecord is a consent, a refusal, a statutory basis for sharing with one service,
+// or the withdrawal of a consent (Basis "trukket", which ends the earlier consent).
 type ConsentRecord struct {
 	Key                string
 	CaseRef            string
 	RecipientServiceID string
-	Basis              string // "samtykke", "lovhjemmel" or "nektet"
-	Form               string // "muntlig" or "skriftlig" for samtykke
+	Basis              string // "samtykke", "lovhjemmel", "nektet" or "trukket"
+	Form               string // "muntlig" or "skriftlig" for samtykke and trukket
 	StatutoryBasis     string
 	RecordedBy         string
 	RecordedAt         time.Time
+	// GivenBy is who gave (or refused, or withdrew) it: "personen", "forelder" or "verge".
+	GivenBy string `json:",omitempty"`
+	// Information is the scope: which information may be shared with the recipient.
+	Information string `json:",omitempty"`
+	// Reason is why consent was refused or withdrawn, as the person put it.
+	Reason string `json:",omitempty"`
+	// ExpiresAt is when a consent lapses, where the municipality's policy sets a validity.
+	ExpiresAt time.Time `json:",omitempty"`
 }
 
 // CaseLinker tells a case's running collaboration-duty workflows that a coordinator has

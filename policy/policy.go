@@ -26,18 +26,29 @@ type Deadlines struct {
 	ReminderPercent int
 	// After the first escalation the KE is told again this often until the step is done.
 	ReescalateWorkingDays int
+	// ConsentValidMonths is how long a recorded consent lasts where the municipality's
+	// practice sets a limit (local; no statute fixes one). 0: until withdrawn.
+	ConsentValidMonths int `json:",omitempty"`
+	// EvaluationMonths is the default time from an accepted contact to the evaluation of
+	// the collaboration with the person (local; the guideline asks for evaluation as it goes,
+	// and names no interval). 0 in a case started before the field existed: no evaluation.
+	EvaluationMonths int `json:",omitempty"`
+	// EvaluationRemindWorkingDays is how long before the evaluation date the reminder goes.
+	EvaluationRemindWorkingDays int `json:",omitempty"`
 }
 
 // Default is the suggested default policy of DOMAIN.md.
 func Default() Deadlines {
 	return Deadlines{
-		Version:               "standard-2026-1",
-		ClarifyWorkingDays:    5,
-		AssessWorkingDays:     5,
-		ContactWorkingDays:    5,
-		AnswerWorkingDays:     5,
-		ReminderPercent:       60,
-		ReescalateWorkingDays: 5,
+		Version:                     "standard-2026-1",
+		ClarifyWorkingDays:          5,
+		AssessWorkingDays:           5,
+		ContactWorkingDays:          5,
+		AnswerWorkingDays:           5,
+		ReminderPercent:             60,
+		ReescalateWorkingDays:       5,
+		EvaluationMonths:            3,
+		EvaluationRemindWorkingDays: 5,
 	}
 }
 
@@ -53,6 +64,9 @@ func (d Deadlines) Validate() error {
 	}
 	if d.ReminderPercent < 1 || d.ReminderPercent > 99 {
 		return fmt.Errorf("fristpolicy %q: påminnelse må komme mellom 1 og 99 %% av fristen (er %d)", d.Version, d.ReminderPercent)
+	}
+	if d.ConsentValidMonths < 0 || d.EvaluationMonths < 0 || d.EvaluationRemindWorkingDays < 0 {
+		return fmt.Errorf("fristpolicy %q: samtykkets varighet og evalueringen kan ikke være negative", d.Version)
 	}
 	if d.Version == "" {
 		return fmt.Errorf("fristpolicy mangler versjon")

@@ -77,7 +77,7 @@ func dutyActions() []authAction {
 			return c.validateAssess(AssessAnswer{Actor: a, ServiceID: "skole", Needed: true, About: "a", Reason: "b"})
 		}), []string{roleCaseworker}},
 		{"samarbeidsplikt steg 3: registrere samtykke", on(caseAt(StepContact), func(c *dutyCase, a Actor) error {
-			return c.validateConsent(ConsentAnswer{Actor: a, ServiceID: "skole", Basis: BasisConsent, Form: "muntlig"})
+			return c.validateConsent(ConsentAnswer{Actor: a, ServiceID: "skole", Basis: BasisConsent, Form: "muntlig", GivenBy: GiverPerson})
 		}), []string{roleCaseworker}},
 		{"samarbeidsplikt steg 3: sende kontaktforespørsel", on(withConsent(caseAt(StepContact)), func(c *dutyCase, a Actor) error {
 			return c.validateRequestContact(ContactRequest{Actor: a, ServiceID: "skole"})
@@ -162,7 +162,7 @@ func caseAt(step Step) func() *dutyCase {
 func withConsent(at func() *dutyCase) func() *dutyCase {
 	return func() *dutyCase {
 		c := at()
-		c.st.Services[0].Consent = &ConsentStatus{Basis: BasisConsent, Form: "muntlig", By: "U1"}
+		c.st.Services[0].Consent = &ConsentStatus{Basis: BasisConsent, Form: "muntlig", GivenBy: GiverPerson, By: "U1"}
 		return c
 	}
 }

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,7 +35,8 @@ func CollaborationDuty(ctx workflow.Context, in CaseInput) (Status, error) {
 	if err := in.Policy.Validate(); err != nil {
 		return Status{}, temporal.NewNonRetryableApplicationError(err.Error(), "UgyldigPolicy", err)
 	}
-	c := &dutyCase{in: in, effectQueue: newEffectQueue(workflow.GetInfo(ctx), in.CaseRef, in.Subject, in.LegalBasis)}
+	c := &dutyCase{in: in, effectQueue: newEffectQueue(workflow.GetInfo(ctx), in.CaseRef, in.Subject, in.LegalBasis),
+		clock: func() time.Time { return workflow.Now(ctx) }}
 	// Open first: an answer can arrive with the very first workflow task, and its validator
 	// must see step 1 (neither line issues a command, so the order is replay-safe).
 	c.open(workflow.Now(ctx))
@@ -61,6 +63,16 @@ type dutyCase struct {
 	in     CaseInput
 	st     Status
 	lastSA searchAttributes
+	// clock is the workflow's time, for validators (which get no context).
+	clock func() time.Time
+}
+
+// now is the workflow's time; a case built outside a workflow (tests) has none and reads zero.
+func (c *dutyCase) now() time.Time {
+	if c.clock == nil {
+		return time.Time{}
+	}
+	return c.clock()
 }
 
 type searchAttributes struct {
@@ -76,6 +88,10 @@ func (c *dutyCase) register(ctx workflow.Context) error {
 		{UpdateRecordConsent, c.recordConsent, c.validateConsent},
 		{UpdateRequestContact, c.requestContact, c.validateRequestContact},
 		{UpdateAnswerContact, c.answerContact, c.validateAnswerContact},
+		{UpdateCloseCase, c.closeByDecision, c.validateCloseCase},
+		{UpdateTakeSuggestion, c.takeSuggestion, c.validateTakeSuggestion},
+		{UpdateDropSuggestion, c.dropSuggestion, c.validateDropSuggestion},
+		{UpdateWithdrawConsent, c.withdrawConsent, c.validateWithdrawConsent},
 	})
 }
 
@@ -204,42 +220,67 @@ func (c *dutyCase) validateConsent(a ConsentAnswer) error {
 	}
 	switch a.Basis {
 	case BasisConsent:
-		if a.Form != "muntlig" && a.Form != "skriftlig" {
+		if a.Form != FormOral && a.Form != FormWritten {
 			return refuse("form", "refusal.consent_form")
+		}
+		if !slices.Contains(Givers, a.GivenBy) {
+			return refuse("gitt_av", "refusal.consent_giver")
 		}
 	case BasisStatutory:
 		if strings.TrimSpace(a.StatutoryBasis) == "" {
 			return refuse("hjemmel", "refusal.statute_missing")
 		}
 	case BasisRefused:
+		if !slices.Contains(Givers, a.GivenBy) {
+			return refuse("gitt_av", "refusal.consent_giver")
+		}
+		if strings.TrimSpace(a.Reason) == "" {
+			return refuse("begrunnelse", "refusal.consent_refused_reason")
+		}
 	default:
 		return refuse("grunnlag", "refusal.basis_required")
 	}
-	return checkFreeText(map[string]string{"hjemmel": a.StatutoryBasis})
+	return checkFreeText(map[string]string{"hjemmel": a.StatutoryBasis, "opplysninger": a.Information, "begrunnelse": a.Reason})
 }
 
 func (c *dutyCase) recordConsent(ctx workflow.Context, a ConsentAnswer) (Status, error) {
 	now := workflow.Now(ctx)
 	svc := c.service(a.ServiceID)
-	svc.Consent = &ConsentStatus{Basis: a.Basis, Form: a.Form, StatutoryBasis: a.StatutoryBasis, By: a.Actor.SlackUserID, At: now}
+	svc.Consent = &ConsentStatus{Basis: a.Basis, Form: a.Form, StatutoryBasis: a.StatutoryBasis, By: a.Actor.SlackUserID, At: now,
+		GivenBy: a.GivenBy, Information: a.Information, Reason: a.Reason}
+	if a.Basis == BasisConsent && c.in.Policy.ConsentValidMonths > 0 {
+		svc.Consent.ExpiresAt = addMonths(now, c.in.Policy.ConsentValidMonths)
+	}
 	key := c.updateKey(ctx)
 	c.queue = append(c.queue, effect{consent: &activities.ConsentRecord{
 		Key: key, CaseRef: c.in.CaseRef, RecipientServiceID: a.ServiceID, Basis: a.Basis, Form: a.Form,
 		StatutoryBasis: a.StatutoryBasis, RecordedBy: a.Actor.SlackUserID, RecordedAt: now,
+		GivenBy: a.GivenBy, Information: a.Information, Reason: a.Reason, ExpiresAt: svc.Consent.ExpiresAt,
 	}})
-	legal := "forvaltningsloven § 13 a nr. 1 (samtykke)"
+	legal := CiteConsent
 	summary := fmt.Sprintf("Samtykke (%s) til å dele opplysninger med %s registrert.", a.Form, a.ServiceID)
 	switch a.Basis {
 	case BasisStatutory:
 		legal = a.StatutoryBasis
 		summary = fmt.Sprintf("Lovhjemmel for å dele opplysninger med %s registrert: %s.", a.ServiceID, a.StatutoryBasis)
 	case BasisRefused:
-		legal = "forvaltningsloven § 13 (taushetsplikt)"
+		legal = CiteConfidentiality
 		summary = fmt.Sprintf("Personen har nektet samtykke til deling med %s.", a.ServiceID)
 	}
-	c.audit(key, a.Actor, a.ServiceID, "samtykke_registrert", summary,
-		map[string]any{"grunnlag": a.Basis, "form": a.Form, "hjemmel": a.StatutoryBasis}, now, legal)
+	detail := map[string]any{"grunnlag": a.Basis, "form": a.Form, "hjemmel": a.StatutoryBasis}
+	if a.GivenBy != "" { // recorded since consent says who gave it (issue 10)
+		detail["gitt_av"], detail["opplysninger"], detail["begrunnelse"] = a.GivenBy, a.Information, a.Reason
+		if !svc.Consent.ExpiresAt.IsZero() {
+			detail["utløper"] = svc.Consent.ExpiresAt
+		}
+	}
+	c.audit(key, a.Actor, a.ServiceID, "samtykke_registrert", summary, detail, now, legal)
 	c.redraw(StepContact)
+	if newRules(ctx) {
+		// A refusal settles the service; a later consent opens its contact again.
+		c.contactClock(a.ServiceID, now)
+		c.closeIfResolved(now)
+	}
 	return c.st, nil
 }
 
@@ -256,26 +297,39 @@ func (c *dutyCase) validateRequestContact(a ContactRequest) error {
 		return refuse("", "refusal.contact_no_basis", "Service", a.ServiceID)
 	case svc.Consent.Basis == BasisRefused:
 		return refuse("", "refusal.contact_consent_refused", "Service", a.ServiceID)
+	case svc.Consent.Withdrawn != nil:
+		return refuse("", "refusal.contact_consent_withdrawn", "Service", a.ServiceID)
+	case !svc.Consent.PermitsAt(c.now()):
+		return refuse("", "refusal.contact_consent_expired", "Service", a.ServiceID, "Date", svc.Consent.ExpiresAt)
 	}
 	return nil
 }
 
 func (c *dutyCase) requestContact(ctx workflow.Context, a ContactRequest) (Status, error) {
-	now := workflow.Now(ctx)
+	c.sendRequest(ctx, a, workflow.Now(ctx), c.updateKey(ctx))
+	c.redraw(StepContact)
+	return c.st, nil
+}
+
+// sendRequest sends one contact request, with its answer deadline.
+func (c *dutyCase) sendRequest(ctx workflow.Context, a ContactRequest, now time.Time, auditKey string) {
 	svc := c.service(a.ServiceID)
 	svc.Contact = &ContactStatus{RequestedBy: a.Actor.SlackUserID, RequestedAt: now}
 	key := "svar:" + a.ServiceID
 	c.startDeadline("svar", a.ServiceID, a.ServiceID, now, c.in.Policy.AnswerWorkingDays)
-	c.audit(c.updateKey(ctx), a.Actor, a.ServiceID, "kontakt_forespurt",
+	c.audit(auditKey, a.Actor, a.ServiceID, "kontakt_forespurt",
 		fmt.Sprintf("Steg 3: kontaktforespørsel sendt til %s med svarfrist %s.", a.ServiceID, calendar.FormatDate(c.deadline(key).Due)),
 		map[string]any{"svarfrist": c.deadline(key).Due, "grunnlag": svc.Consent.Basis}, now)
 	c.notify(activities.Notice{Kind: activities.NoticeContactRequest, ServiceID: a.ServiceID, About: c.in.InitiatingServiceID,
 		Step: "svar", Deadline: c.deadline(key).Due}, "forespørsel:"+a.ServiceID, "")
-	if c.allRequested() {
+	if newRules(ctx) {
+		c.finishDeadline(contactClockKey(a.ServiceID))
+		if c.allSettledOrRequested() {
+			c.finishDeadline(string(StepContact))
+		}
+	} else if c.allRequested() {
 		c.finishDeadline(string(StepContact))
 	}
-	c.redraw(StepContact)
-	return c.st, nil
 }
 
 func (c *dutyCase) validateAnswerContact(a ContactAnswer) error {
@@ -292,6 +346,12 @@ func (c *dutyCase) validateAnswerContact(a ContactAnswer) error {
 	if !a.Actor.MemberOf(a.ServiceID) {
 		return refuse("", "refusal.only_answering_service", "Service", a.ServiceID)
 	}
+	if svc.Consent.Blocks() {
+		return refuse("", "refusal.answer_consent_withdrawn", "Ref", c.in.CaseRef)
+	}
+	if a.SuggestedServiceID != "" && a.Answer != AnswerNotOurs {
+		return refuse("forslag", "refusal.suggestion_only_not_ours")
+	}
 	switch a.Answer {
 	case AnswerAccepted:
 		if strings.TrimSpace(a.ContactPerson) == "" {
@@ -302,6 +362,13 @@ func (c *dutyCase) validateAnswerContact(a ContactAnswer) error {
 			return refuse("begrunnelse", "refusal.decline_reason")
 		}
 	case AnswerNotOurs:
+		// "Not ours" must say why, and may name the service the answerer believes is right.
+		if strings.TrimSpace(a.Reason) == "" {
+			return refuse("begrunnelse", "refusal.not_ours_reason")
+		}
+		if a.SuggestedServiceID == a.ServiceID || (a.SuggestedServiceID != "" && a.SuggestedServiceID == c.in.InitiatingServiceID) {
+			return refuse("forslag", "refusal.suggestion_self")
+		}
 	default:
 		return refuse("", "refusal.unknown_answer", "Answer", a.Answer)
 	}
@@ -313,6 +380,7 @@ func (c *dutyCase) answerContact(ctx workflow.Context, a ContactAnswer) (Status,
 	svc := c.service(a.ServiceID)
 	ct := svc.Contact
 	ct.Answer, ct.ContactPerson, ct.Reason, ct.AnsweredBy, ct.AnsweredAt = a.Answer, a.ContactPerson, a.Reason, a.Actor.SlackUserID, now
+	ct.Suggested = a.SuggestedServiceID
 	d := c.deadline("svar:" + a.ServiceID)
 	onTime := !now.After(d.Due)
 	c.finishDeadline(d.Key)
@@ -321,15 +389,28 @@ func (c *dutyCase) answerContact(ctx workflow.Context, a ContactAnswer) (Status,
 		AnswerDeclined: "%s avslo kontakt.",
 		AnswerNotOurs:  "%s svarte at saken ikke hører til dem.",
 	}
-	c.audit(c.updateKey(ctx), a.Actor, a.ServiceID, "kontakt_"+a.Answer, fmt.Sprintf(summaries[a.Answer], a.ServiceID),
-		map[string]any{"kontaktperson": a.ContactPerson, "begrunnelse": a.Reason, "innen_frist": onTime}, now)
+	summary := fmt.Sprintf(summaries[a.Answer], a.ServiceID)
+	detail := map[string]any{"kontaktperson": a.ContactPerson, "begrunnelse": a.Reason, "innen_frist": onTime}
+	if a.SuggestedServiceID != "" {
+		summary += fmt.Sprintf(" Foreslår %s som rett tjeneste.", a.SuggestedServiceID)
+		detail["foreslått_tjeneste"] = a.SuggestedServiceID
+	}
+	c.audit(c.updateKey(ctx), a.Actor, a.ServiceID, "kontakt_"+a.Answer, summary, detail, now)
 	c.markAnswered("forespørsel:"+a.ServiceID, a.Actor, a.Answer)
 	c.notify(activities.Notice{Kind: activities.NoticeContactAnswer, ServiceID: c.in.InitiatingServiceID, About: a.ServiceID,
-		Step: "svar", Answer: a.Answer, By: a.Actor.SlackUserID}, "", "")
+		Step: "svar", Answer: a.Answer, By: a.Actor.SlackUserID, Suggested: a.SuggestedServiceID}, "", "")
 	c.redraw(StepContact)
-	if c.allAnswered() {
-		c.close(now, "kontakt_avklart", "Alle kontaktforespørsler er besvart; samarbeidsplikten er fulgt opp.")
+	if !newRules(ctx) {
+		if c.allAnswered() {
+			c.close(now, OutcomeContactDone, "Alle kontaktforespørsler er besvart; samarbeidsplikten er fulgt opp.")
+		}
+		return c.st, nil
 	}
+	if a.SuggestedServiceID != "" {
+		// The initiating service decides on the suggestion, within the step-3 period.
+		c.startDeadline(StepSuggestion, a.ServiceID, c.in.InitiatingServiceID, now, c.in.Policy.ContactWorkingDays)
+	}
+	c.closeIfResolved(now)
 	return c.st, nil
 }
 
@@ -456,8 +537,11 @@ func (c *dutyCase) close(now time.Time, outcome, summary string) {
 	c.refreshSummary()
 	c.audit("avsluttet", Actor{SlackUserID: System}, c.in.InitiatingServiceID, "sak_avsluttet", summary,
 		map[string]any{"utfall": outcome}, now)
-	c.notify(activities.Notice{Kind: activities.NoticeClosed, ServiceID: c.in.InitiatingServiceID, Answer: outcome,
-		Progress: c.progress()}, "", "")
+	n := activities.Notice{Kind: activities.NoticeClosed, ServiceID: c.in.InitiatingServiceID, Answer: outcome, Progress: c.progress()}
+	if c.st.Closed != nil {
+		n.ReasonCode = c.st.Closed.Reason
+	}
+	c.notify(n, "", "")
 }
 
 func (c *dutyCase) publishSearchAttributes(ctx workflow.Context) error {
@@ -581,7 +665,8 @@ func (c *dutyCase) progress() []activities.ServiceProgress {
 		p := activities.ServiceProgress{ServiceID: s.ServiceID, Assessed: s.Assessment != nil}
 		p.Needed = p.Assessed && s.Assessment.Needed
 		p.HasBasis = s.Consent.Permits()
-		p.BasisMissed = s.Consent != nil && s.Consent.Basis == BasisRefused
+		p.BasisMissed = s.Consent.Blocks()
+		p.Withdrawn = s.Consent != nil && s.Consent.Withdrawn != nil
 		if s.Contact != nil {
 			p.Requested, p.Answer = true, s.Contact.Answer
 		}
@@ -593,10 +678,305 @@ func (c *dutyCase) progress() []activities.ServiceProgress {
 // checkFreeText refuses free text that holds a fødselsnummer; fields are checked in a fixed
 // order so the same input always names the same field.
 func checkFreeText(fields map[string]string) error {
-	for _, name := range []string{"tema", "begrunnelse", "hjemmel", "kontaktperson"} {
+	for _, name := range []string{"tema", "begrunnelse", "hjemmel", "kontaktperson", "opplysninger", "tekst"} {
 		if privacy.ContainsFodselsnummer(fields[name]) {
 			return refuse(name, "refusal.fodselsnummer")
 		}
 	}
 	return nil
+}
+
+// --- no dead ends (issue 10): refusal, withdrawal, close by decision, "not ours" ---
+
+// changeNoDeadEnds guards what issue 10 changed in handlers that running cases already
+// had: a refused consent settles its service, "not ours" may name the right service, and the
+// case closes with an outcome that says whether anybody took responsibility. Histories from
+// before replay with the old rules.
+const changeNoDeadEnds = "samarbeidsplikt-uten-blindveier"
+
+func newRules(ctx workflow.Context) bool {
+	return workflow.GetVersion(ctx, changeNoDeadEnds, workflow.DefaultVersion, 1) >= 1
+}
+
+// StepSuggestion is the initiating service's decision on a service a "not ours" named.
+const StepSuggestion Step = "forslag"
+
+// contactClockKey is the deadline for sending a request to one service that was settled
+// once (refused) and is open again (a later consent, a suggestion taken up).
+func contactClockKey(serviceID string) string { return "kontakt-igjen:" + serviceID }
+
+// contactClock starts the initiating service's clock for sending the request to a service
+// that waits for one after step 3's own deadline has been met, so it cannot stall silently.
+func (c *dutyCase) contactClock(serviceID string, now time.Time) {
+	svc := c.service(serviceID)
+	if svc == nil || svc.Contact != nil || svc.Consent.Blocks() {
+		c.finishDeadline(contactClockKey(serviceID))
+		if c.allSettledOrRequested() {
+			c.finishDeadline(string(StepContact))
+		}
+		return
+	}
+	if !c.deadline(string(StepContact)).Done {
+		return // step 3's own deadline still runs
+	}
+	if d := c.deadline(contactClockKey(serviceID)); d.Key != "" && !d.Done {
+		return
+	}
+	key := contactClockKey(serviceID)
+	p := c.in.Policy.NewPeriod(now, c.in.Policy.ContactWorkingDays)
+	c.st.Deadlines = slices.DeleteFunc(c.st.Deadlines, func(d Deadline) bool { return d.Key == key })
+	c.st.Deadlines = append(c.st.Deadlines, Deadline{Key: key, Step: string(StepContact), Responsible: c.in.InitiatingServiceID,
+		Start: p.Start, Remind: p.Remind, Due: p.Due, NextEscalation: p.Due})
+	c.refreshSummary()
+}
+
+// settled reports whether a needed service waits for nothing more: its request is answered
+// or the person said no (refused or withdrew consent), and any service its "not ours" named
+// has been dealt with by the initiating service.
+func (s ServiceStatus) settled() bool {
+	if s.Contact != nil && s.Contact.Suggested != "" && !s.Contact.SuggestionDone {
+		return false
+	}
+	if s.Consent.Blocks() {
+		return true
+	}
+	return s.Contact != nil && s.Contact.Answer != ""
+}
+
+func (c *dutyCase) needed(s ServiceStatus) bool { return s.Assessment != nil && s.Assessment.Needed }
+
+// allSettledOrRequested: the initiating service has nothing left to send in step 3.
+func (c *dutyCase) allSettledOrRequested() bool {
+	for _, s := range c.st.Services {
+		if c.needed(s) && s.Contact == nil && !s.Consent.Blocks() {
+			return false
+		}
+	}
+	return true
+}
+
+// closeIfResolved closes the case once every needed service is settled, with an outcome
+// that says what became of the person's need.
+func (c *dutyCase) closeIfResolved(now time.Time) {
+	if c.closed() || c.st.Step != StepContact {
+		return
+	}
+	var accepted, turnedAway, saidNo []string
+	for _, s := range c.st.Services {
+		if !c.needed(s) {
+			continue
+		}
+		if !s.settled() {
+			return
+		}
+		switch {
+		case s.Consent.Blocks():
+			saidNo = append(saidNo, s.ServiceID)
+		case s.Contact.Answer == AnswerAccepted:
+			accepted = append(accepted, s.ServiceID)
+		default:
+			turnedAway = append(turnedAway, s.ServiceID)
+		}
+	}
+	switch {
+	case len(accepted) > 0:
+		c.close(now, OutcomeContactDone, "Alle nødvendige tjenester er kontaktet og har svart, eller personen har sagt nei til deling; samarbeidsplikten er fulgt opp.")
+	case len(turnedAway) > 0:
+		// Nobody took the person's need: not "followed up". The KE keeps the overview.
+		c.audit("ingen-tok-ansvar", Actor{SlackUserID: System}, c.in.InitiatingServiceID, "ingen_tok_ansvar",
+			fmt.Sprintf("Ingen av de kontaktede tjenestene (%s) tok ansvar; koordinerende enhet er varslet.", strings.Join(turnedAway, ", ")),
+			map[string]any{"avslått_eller_ikke_vår": turnedAway, "samtykke_nektet": saidNo}, now, CiteDuty+"; "+CiteKE)
+		c.notify(activities.Notice{Kind: activities.NoticeNobodyResponsible, ToCoordinatingUnit: true,
+			ServiceID: c.in.InitiatingServiceID, Services: turnedAway}, "", "")
+		c.close(now, OutcomeNobodyResponsible, "Saken er avsluttet uten at noen tjeneste tok ansvar for personens behov; koordinerende enhet er varslet.")
+	default:
+		c.close(now, OutcomeConsentRefused, "Saken er avsluttet: personen har nektet eller trukket samtykke til deling med tjenestene det var behov for å samarbeide med.")
+	}
+}
+
+// --- close by decision ---
+
+func (c *dutyCase) validateCloseCase(a CloseCase) error {
+	if err := refuseReadOnly(a.Actor); err != nil {
+		return err
+	}
+	if c.closed() {
+		return refuse("", "refusal.case_closed", "Ref", c.in.CaseRef)
+	}
+	ke := a.CoordinatingUnitID != "" && a.Actor.MemberOf(a.CoordinatingUnitID)
+	if !a.Actor.MemberOf(c.in.InitiatingServiceID) && !ke {
+		return refuse("", "refusal.close_who", "Service", c.in.InitiatingServiceID)
+	}
+	if !slices.Contains(CloseReasons, a.Reason) {
+		return refuse("grunn", "refusal.close_reason")
+	}
+	if strings.TrimSpace(a.Text) == "" {
+		return refuse("tekst", "refusal.close_text")
+	}
+	return checkFreeText(map[string]string{"tekst": a.Text})
+}
+
+// closeByDecision closes the case at any step: the ledger holds the reason and the text,
+// every open deadline stops, and a contacted service's open request is marked closed.
+func (c *dutyCase) closeByDecision(ctx workflow.Context, a CloseCase) (Status, error) {
+	now := workflow.Now(ctx)
+	c.st.Closed = &ClosedByDecision{Reason: a.Reason, Text: a.Text, By: a.Actor.SlackUserID, At: now}
+	var open []string
+	for _, d := range c.st.Deadlines {
+		if !d.Done {
+			open = append(open, d.Key)
+		}
+	}
+	c.audit(c.updateKey(ctx), a.Actor, c.in.InitiatingServiceID, "sak_avsluttet_ved_beslutning",
+		fmt.Sprintf("Sak %s avsluttet ved beslutning (%s) på %s.", c.in.CaseRef, a.Reason, c.st.Step),
+		map[string]any{"grunn": a.Reason, "begrunnelse": a.Text, "steg": string(c.st.Step), "stoppede_frister": open}, now, CiteDuty)
+	for _, s := range c.st.Services {
+		if s.Contact != nil && s.Contact.Answer == "" && !s.Consent.Blocks() {
+			c.markAnswered("forespørsel:"+s.ServiceID, a.Actor, "avsluttet")
+		}
+	}
+	c.markAnswered(string(c.st.Step), a.Actor, "avsluttet")
+	c.close(now, OutcomeClosedByDecision, fmt.Sprintf("Saken er avsluttet ved beslutning: %s.", a.Reason))
+	return c.st, nil
+}
+
+// --- "not ours" with a suggested service ---
+
+// suggestionFrom finds the answered request whose "not ours" named serviceID and is open.
+func (c *dutyCase) suggestionFrom(serviceID string) *ServiceStatus {
+	for i := range c.st.Services {
+		ct := c.st.Services[i].Contact
+		if ct != nil && ct.Suggested == serviceID && !ct.SuggestionDone {
+			return &c.st.Services[i]
+		}
+	}
+	return nil
+}
+
+func (c *dutyCase) validateTakeSuggestion(a Suggestion) error {
+	if err := c.initiatorOnly(a.Actor, StepContact); err != nil {
+		return err
+	}
+	if c.suggestionFrom(a.ServiceID) == nil {
+		return refuse("", "refusal.no_suggestion", "Service", a.ServiceID, "Ref", c.in.CaseRef)
+	}
+	if s := c.service(a.ServiceID); s != nil && s.Contact != nil {
+		return refuse("", "refusal.contact_already_sent", "Service", a.ServiceID, "User", s.Contact.RequestedBy)
+	}
+	return nil
+}
+
+// takeSuggestion makes the suggested service a needed service of the case (recording who
+// suggested it) and, when a basis for sharing with it is on record, sends the request at
+// once; otherwise step 3 waits for its consent, on a clock.
+func (c *dutyCase) takeSuggestion(ctx workflow.Context, a Suggestion) (Status, error) {
+	now := workflow.Now(ctx)
+	from := c.suggestionFrom(a.ServiceID)
+	from.Contact.SuggestionDone = true
+	c.finishDeadline(string(StepSuggestion) + ":" + from.ServiceID)
+	svc := c.service(a.ServiceID)
+	if svc == nil {
+		c.st.Services = append(c.st.Services, ServiceStatus{ServiceID: a.ServiceID})
+		svc = &c.st.Services[len(c.st.Services)-1]
+	}
+	svc.SuggestedBy = from.ServiceID
+	svc.Assessment = &Assessment{Needed: true, About: "foreslått av " + from.ServiceID + " (ikke vårt ansvar)",
+		Reason: "foreslått av " + from.ServiceID, By: a.Actor.SlackUserID, At: now}
+	key := c.updateKey(ctx)
+	c.audit(key, a.Actor, a.ServiceID, "forslag_fulgt",
+		fmt.Sprintf("Steg 3: %s er lagt til i saken etter forslag fra %s («ikke vårt ansvar»).", a.ServiceID, from.ServiceID),
+		map[string]any{"foreslått_av": from.ServiceID}, now)
+	if svc.Consent.PermitsAt(now) {
+		c.sendRequest(ctx, ContactRequest{Actor: a.Actor, ServiceID: a.ServiceID}, now, key+":forespørsel")
+	} else {
+		c.contactClock(a.ServiceID, now)
+	}
+	c.redraw(StepContact)
+	return c.st, nil
+}
+
+func (c *dutyCase) validateDropSuggestion(a Suggestion) error {
+	if err := c.initiatorOnly(a.Actor, StepContact); err != nil {
+		return err
+	}
+	if c.suggestionFrom(a.ServiceID) == nil {
+		return refuse("", "refusal.no_suggestion", "Service", a.ServiceID, "Ref", c.in.CaseRef)
+	}
+	return checkFreeText(map[string]string{"begrunnelse": a.Reason})
+}
+
+func (c *dutyCase) dropSuggestion(ctx workflow.Context, a Suggestion) (Status, error) {
+	now := workflow.Now(ctx)
+	from := c.suggestionFrom(a.ServiceID)
+	from.Contact.SuggestionDone = true
+	c.finishDeadline(string(StepSuggestion) + ":" + from.ServiceID)
+	c.audit(c.updateKey(ctx), a.Actor, a.ServiceID, "forslag_ikke_fulgt",
+		fmt.Sprintf("Steg 3: forslaget fra %s om å kontakte %s er ikke fulgt.", from.ServiceID, a.ServiceID),
+		map[string]any{"foreslått_av": from.ServiceID, "begrunnelse": a.Reason}, now)
+	c.closeIfResolved(now)
+	return c.st, nil
+}
+
+// --- withdrawal of a consent ---
+
+func (c *dutyCase) validateWithdrawConsent(a WithdrawConsent) error {
+	svc, err := c.stepThreeService(a.Actor, a.ServiceID)
+	if err != nil {
+		return err
+	}
+	switch {
+	case svc.Consent == nil || svc.Consent.Basis == BasisRefused:
+		return refuse("", "refusal.withdraw_nothing", "Service", a.ServiceID)
+	case svc.Consent.Basis == BasisStatutory:
+		return refuse("", "refusal.withdraw_statutory", "Service", a.ServiceID, "Statute", svc.Consent.StatutoryBasis)
+	case svc.Consent.Withdrawn != nil:
+		return refuse("", "refusal.withdraw_done", "Service", a.ServiceID, "User", svc.Consent.Withdrawn.By, "Date", svc.Consent.Withdrawn.At)
+	}
+	if a.Form != FormOral && a.Form != FormWritten {
+		return refuse("form", "refusal.withdraw_form")
+	}
+	if !slices.Contains(Givers, a.GivenBy) {
+		return refuse("gitt_av", "refusal.consent_giver")
+	}
+	return checkFreeText(map[string]string{"begrunnelse": a.Reason})
+}
+
+// withdrawConsent records that the person took the consent back: from now on nothing more is
+// shared with the service. A service already contacted is told that the basis is gone (the
+// reference only, never the reason), its open request stops, and the case closes if nothing
+// else waits.
+func (c *dutyCase) withdrawConsent(ctx workflow.Context, a WithdrawConsent) (Status, error) {
+	now := workflow.Now(ctx)
+	svc := c.service(a.ServiceID)
+	svc.Consent.Withdrawn = &Withdrawal{Form: a.Form, GivenBy: a.GivenBy, Reason: a.Reason, By: a.Actor.SlackUserID, At: now}
+	key := c.updateKey(ctx)
+	c.queue = append(c.queue, effect{consent: &activities.ConsentRecord{
+		Key: key, CaseRef: c.in.CaseRef, RecipientServiceID: a.ServiceID, Basis: BasisWithdrawn, Form: a.Form,
+		RecordedBy: a.Actor.SlackUserID, RecordedAt: now, GivenBy: a.GivenBy, Reason: a.Reason,
+	}})
+	c.audit(key, a.Actor, a.ServiceID, "samtykke_trukket",
+		fmt.Sprintf("Samtykket til å dele opplysninger med %s er trukket tilbake (%s, av %s); ingen flere opplysninger deles.", a.ServiceID, a.Form, a.GivenBy),
+		map[string]any{"form": a.Form, "gitt_av": a.GivenBy, "begrunnelse": a.Reason, "samtykke_fra": svc.Consent.At}, now, CiteWithdrawal)
+	if svc.Contact != nil {
+		if svc.Contact.Answer == "" {
+			c.finishDeadline("svar:" + a.ServiceID)
+		}
+		// The contacted service stops sharing: its request loses its buttons, and it is told.
+		n := activities.Notice{Kind: activities.NoticeConsentWithdrawn, ServiceID: a.ServiceID, About: c.in.InitiatingServiceID}
+		c.notify(n, "", "forespørsel:"+a.ServiceID)
+		c.notify(n, "", "")
+	}
+	c.contactClock(a.ServiceID, now)
+	c.redraw(StepContact)
+	c.closeIfResolved(now)
+	return c.st, nil
+}
+
+// addMonths is the same date n calendar months on, or the last day of a shorter month
+// (31 January + 1 month = 28/29 February), as a month is counted in law.
+func addMonths(t time.Time, n int) time.Time {
+	y, m, d := t.Date()
+	first := time.Date(y, m+time.Month(n), 1, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
+	last := first.AddDate(0, 1, -1).Day()
+	return first.AddDate(0, 0, min(d, last)-1)
 }

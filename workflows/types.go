@@ -133,6 +133,62 @@ const (
 	BasisConsent   = "samtykke"
 	BasisStatutory = "lovhjemmel"
 	BasisRefused   = "nektet"
+	// BasisWithdrawn is a consent the person has taken back (in the consent register).
+	BasisWithdrawn = "trukket"
+)
+
+// Who gave a consent, and its form.
+const (
+	GiverPerson   = "personen"
+	GiverParent   = "forelder" // a parent with parental responsibility, for a child
+	GiverGuardian = "verge"
+	FormOral      = "muntlig"
+	FormWritten   = "skriftlig"
+)
+
+// Givers are the accepted values of ConsentAnswer.GivenBy, in the order the modal shows them.
+var Givers = []string{GiverPerson, GiverParent, GiverGuardian}
+
+// Outcomes of a duty case.
+const (
+	OutcomeNoOtherServices = "ingen_andre_tjenester"
+	OutcomeNotNeeded       = "samarbeid_ikke_nødvendig"
+	OutcomeContactDone     = "kontakt_avklart"
+	// OutcomeConsentRefused: every needed service was left uncontacted because the person
+	// refused or withdrew consent. A legitimate end: consent is voluntary.
+	OutcomeConsentRefused = "samtykke_nektet"
+	// OutcomeNobodyResponsible: every contacted service declined or said "not ours", so the
+	// person's need is left with nobody; the KE is told. Not "followed up".
+	OutcomeNobodyResponsible = "ingen_tok_ansvar"
+	// OutcomeClosedByDecision: the caseworker or the KE closed the case (CloseCase).
+	OutcomeClosedByDecision = "avsluttet_ved_beslutning"
+)
+
+// Reasons for closing a case by decision (CloseCase.Reason).
+const (
+	CloseDeclined      = "personen_avslår"     // the person declines collaboration
+	CloseMoved         = "flyttet"             // the person has moved
+	CloseServicesEnded = "tjenester_avsluttet" // the services have ended
+	CloseMerged        = "slått_sammen"        // merged with another case
+)
+
+// CloseReasons are the reasons a case may be closed by decision, in the modal's order.
+var CloseReasons = []string{CloseDeclined, CloseMoved, CloseServicesEnded, CloseMerged}
+
+// Legal citations the duty case writes into the ledger. Fixed statutory rules, kept here
+// as data (DOMAIN.md: "Confidentiality and consent"); local rules live in policy/.
+const (
+	// CiteConsent: consent lifts the duty of confidentiality.
+	CiteConsent = "forvaltningsloven § 13 a nr. 1 (samtykke)"
+	// CiteConfidentiality: without consent or statutory basis, nothing is shared.
+	CiteConfidentiality = "forvaltningsloven § 13 (taushetsplikt)"
+	// CiteWithdrawal: consent must be voluntary, so it can be withdrawn at any time; from
+	// then on the basis in fvl § 13 a nr. 1 is gone (DOMAIN.md: informed, voluntary, documented).
+	CiteWithdrawal = "forvaltningsloven § 13 a nr. 1 (samtykket er frivillig og kan trekkes tilbake)"
+	// CiteDuty: the duty to collaborate, which the case follows up.
+	CiteDuty = "hol § 3-4 første ledd"
+	// CiteKE: the coordinating unit keeps the overview across services.
+	CiteKE = "hol § 7-3"
 )
 
 // Contact answers.
@@ -144,12 +200,16 @@ const (
 
 // Update names; the bot sends these.
 const (
-	UpdateClarify        = "avklar-tjenester"
-	UpdateAssess         = "vurder-samarbeid"
-	UpdateRecordConsent  = "registrer-samtykke"
-	UpdateRequestContact = "send-kontaktforespørsel"
-	UpdateAnswerContact  = "svar-på-kontakt"
-	QueryStatus          = "status"
+	UpdateClarify         = "avklar-tjenester"
+	UpdateAssess          = "vurder-samarbeid"
+	UpdateRecordConsent   = "registrer-samtykke"
+	UpdateRequestContact  = "send-kontaktforespørsel"
+	UpdateAnswerContact   = "svar-på-kontakt"
+	UpdateCloseCase       = "avslutt-sak"
+	UpdateTakeSuggestion  = "følg-forslag"
+	UpdateDropSuggestion  = "avvis-forslag"
+	UpdateWithdrawConsent = "trekk-samtykke"
+	QueryStatus           = "status"
 )
 
 // ClarifyAnswer is step 1: the other services that give services, or none.
@@ -175,6 +235,42 @@ type ConsentAnswer struct {
 	Basis          string // BasisConsent, BasisStatutory or BasisRefused
 	Form           string // "muntlig" or "skriftlig" for a consent
 	StatutoryBasis string // the cited provision for BasisStatutory
+	// GivenBy is who consented (or refused): GiverPerson, GiverParent or GiverGuardian.
+	GivenBy string `json:",omitempty"`
+	// Information is the consent's scope beyond the recipient service: which information
+	// may be shared. Empty means what step 2 found they must collaborate about.
+	Information string `json:",omitempty"`
+	// Reason is why the person refused, as they put it (required with BasisRefused).
+	Reason string `json:",omitempty"`
+}
+
+// WithdrawConsent records that the person took back a consent, orally or in writing.
+type WithdrawConsent struct {
+	Actor     Actor
+	ServiceID string
+	Form      string // FormOral or FormWritten
+	GivenBy   string // who withdrew it
+	Reason    string // optional; stored, never sent to the other service
+}
+
+// CloseCase closes a case by decision, at any step.
+type CloseCase struct {
+	Actor  Actor
+	Reason string // one of CloseReasons
+	Text   string // free text: why, and for CloseMerged the other case
+	// CoordinatingUnitID is the KE's service ID as the bot found it in the directory; a
+	// member of it may close any case.
+	CoordinatingUnitID string
+}
+
+// Suggestion is the initiating service's answer to a "not ours" that named another service:
+// send that service a request (UpdateTakeSuggestion) or let it be (UpdateDropSuggestion).
+type Suggestion struct {
+	Actor Actor
+	// ServiceID is the suggested service.
+	ServiceID string
+	// Reason is why the suggestion is let be (UpdateDropSuggestion).
+	Reason string `json:",omitempty"`
 }
 
 // ContactRequest is step 3: send the contact request to one service.
@@ -189,7 +285,9 @@ type ContactAnswer struct {
 	ServiceID     string
 	Answer        string // AnswerAccepted, AnswerDeclined or AnswerNotOurs
 	ContactPerson string // required when accepted
-	Reason        string // required when declined
+	Reason        string // required when declined or not ours
+	// SuggestedServiceID is the service the answerer believes is right, with "not ours".
+	SuggestedServiceID string `json:",omitempty"`
 }
 
 // SignalCoordinatorTakeover tells a CollaborationDuty that a coordinator now coordinates the
@@ -229,8 +327,18 @@ type Status struct {
 	Services        []ServiceStatus
 	Deadlines       Deadlines
 	Outcome         string
+	// Closed is the decision that closed the case, when one did.
+	Closed *ClosedByDecision `json:",omitempty"`
 	// Coordinator is set once a coordinator has taken over the coordination.
 	Coordinator *CoordinatorRef `json:",omitempty"`
+}
+
+// ClosedByDecision is why and by whom a case was closed before its steps were done.
+type ClosedByDecision struct {
+	Reason string
+	Text   string
+	By     string
+	At     time.Time
 }
 
 // ServiceStatus is everything decided about one other service.
@@ -239,6 +347,8 @@ type ServiceStatus struct {
 	Assessment *Assessment    `json:",omitempty"`
 	Consent    *ConsentStatus `json:",omitempty"`
 	Contact    *ContactStatus `json:",omitempty"`
+	// SuggestedBy is the service whose "not ours" named this one, when that added it.
+	SuggestedBy string `json:",omitempty"`
 }
 
 type Assessment struct {
@@ -255,11 +365,38 @@ type ConsentStatus struct {
 	StatutoryBasis string
 	By             string
 	At             time.Time
+	GivenBy        string `json:",omitempty"`
+	Information    string `json:",omitempty"`
+	Reason         string `json:",omitempty"` // why it was refused
+	// ExpiresAt is when the consent lapses, where the municipality's policy sets a validity.
+	ExpiresAt time.Time `json:",omitempty"`
+	// Withdrawn is set once the person has taken the consent back.
+	Withdrawn *Withdrawal `json:",omitempty"`
+}
+
+// Withdrawal is a consent taken back.
+type Withdrawal struct {
+	Form    string
+	GivenBy string
+	Reason  string
+	By      string
+	At      time.Time
 }
 
 // Permits reports whether information may be shared under this record.
 func (c *ConsentStatus) Permits() bool {
-	return c != nil && (c.Basis == BasisConsent || c.Basis == BasisStatutory)
+	return c != nil && c.Withdrawn == nil && (c.Basis == BasisConsent || c.Basis == BasisStatutory)
+}
+
+// PermitsAt is Permits, and the consent has not expired by now.
+func (c *ConsentStatus) PermitsAt(now time.Time) bool {
+	return c.Permits() && (c.ExpiresAt.IsZero() || now.Before(c.ExpiresAt))
+}
+
+// Blocks reports whether the person said no to sharing with the service: refused, or
+// withdrew the consent.
+func (c *ConsentStatus) Blocks() bool {
+	return c != nil && (c.Basis == BasisRefused || c.Withdrawn != nil)
 }
 
 type ContactStatus struct {
@@ -270,6 +407,10 @@ type ContactStatus struct {
 	Reason        string
 	AnsweredBy    string
 	AnsweredAt    time.Time
+	// Suggested is the service a "not ours" named; SuggestionDone once the initiating
+	// service has sent it a request or let the suggestion be.
+	Suggested      string `json:",omitempty"`
+	SuggestionDone bool   `json:",omitempty"`
 }
 
 // Deadline is one running clock: a step for the initiating service, or a contacted
