@@ -86,6 +86,7 @@ func (s StoreConsents) Record(ctx context.Context, c activities.ConsentRecord) e
 	return s.Store.RecordConsent(ctx, store.Consent{
 		Key: c.Key, CaseRef: c.CaseRef, RecipientServiceID: c.RecipientServiceID, Basis: c.Basis,
 		Form: c.Form, StatutoryBasis: c.StatutoryBasis, RecordedBy: c.RecordedBy, RecordedAt: c.RecordedAt,
+		GivenBy: c.GivenBy, Information: c.Information, Reason: c.Reason, ExpiresAt: c.ExpiresAt,
 	})
 }
 
