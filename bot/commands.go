@@ -345,6 +345,8 @@ func serviceLine(tr *i18n.Translator, s workflows.ServiceStatus) string {
 		return tr.T("service_state.not_assessed")
 	case !s.Assessment.Needed:
 		return tr.T("service_state.not_needed")
+	case s.Consent != nil && s.Consent.Withdrawn != nil:
+		return tr.T("samtykke.state_withdrawn")
 	case s.Contact != nil && s.Contact.Answer != "":
 		return tr.T("service_state.answered", "Answer", answerTextIn(tr, s.Contact.Answer))
 	case s.Contact != nil:

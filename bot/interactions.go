@@ -49,6 +49,15 @@ const (
 	callbackCons   = "samtykke"
 	callbackAcc    = "godta"
 	callbackDecl   = "avslå"
+
+	// Issue 10: withdrawal, closing by decision, "not ours" with content.
+	actionWithdraw       = "trekk_samtykke"
+	actionCloseCase      = "avslutt_sak"
+	actionTakeSuggestion = "følg_forslag"
+	actionDropSuggestion = "avvis_forslag"
+	callbackWithdraw     = "trekk_samtykke"
+	callbackCloseCase    = "avslutt_sak"
+	callbackNotOurs      = "ikke_vår"
 )
 
 func (b *Bot) handleInteraction(w http.ResponseWriter, r *http.Request) {
@@ -130,12 +139,23 @@ func (b *Bot) blockAction(ctx context.Context, tr *i18n.Translator, cb slack.Int
 			return "", err
 		}
 		return tr.T("contact.sent", "Service", b.serviceName(ctx, serviceID)), nil
-	case actionNotOurs:
-		if _, err := b.update(ctx, workflowID, updateID, workflows.UpdateAnswerContact,
-			workflows.ContactAnswer{Actor: actor, ServiceID: serviceID, Answer: workflows.AnswerNotOurs}); err != nil {
+	case actionTakeSuggestion:
+		st, err := b.update(ctx, workflowID, updateID, workflows.UpdateTakeSuggestion, workflows.Suggestion{Actor: actor, ServiceID: serviceID})
+		if err != nil {
 			return "", err
 		}
-		return tr.T("contact.not_ours"), nil
+		name := b.serviceName(ctx, serviceID)
+		for _, s := range st.Services {
+			if s.ServiceID == serviceID && s.Contact != nil {
+				return tr.T("samtykke.suggestion_taken_sent", "Service", name), nil
+			}
+		}
+		return tr.T("samtykke.suggestion_taken_consent", "Service", name), nil
+	case actionDropSuggestion:
+		if _, err := b.update(ctx, workflowID, updateID, workflows.UpdateDropSuggestion, workflows.Suggestion{Actor: actor, ServiceID: serviceID}); err != nil {
+			return "", err
+		}
+		return tr.T("samtykke.suggestion_dropped", "Service", b.serviceName(ctx, serviceID)), nil
 	}
 
 	st, err := b.status(ctx, workflowID)
@@ -171,6 +191,16 @@ func (b *Bot) blockAction(ctx context.Context, tr *i18n.Translator, cb slack.Int
 		view = acceptView(tr, st.CaseRef, md)
 	case actionDecline:
 		view = declineView(tr, st.CaseRef, md)
+	case actionNotOurs:
+		services, err := b.otherServices(ctx, st.InitiatingServiceID)
+		if err != nil {
+			return "", err
+		}
+		view = notOursView(tr, st.CaseRef, withoutService(services, serviceID), md)
+	case actionWithdraw:
+		view = withdrawView(tr, st.CaseRef, b.serviceName(ctx, serviceID), md)
+	case actionCloseCase:
+		view = closeView(tr, st.CaseRef, md)
 	case actionDetails:
 		if view, err = b.openCaseDetails(ctx, tr, staff, workflowID, st); err != nil {
 			return "", err
@@ -289,6 +319,8 @@ func (b *Bot) viewSubmission(ctx context.Context, cb slack.InteractionCallback, 
 		_, err = b.update(ctx, md.WorkflowID, updateID, workflows.UpdateRecordConsent, workflows.ConsentAnswer{
 			Actor: actor, ServiceID: md.ServiceID, Basis: selectedValue(values, "grunnlag"),
 			Form: selectedValue(values, "form"), StatutoryBasis: inputValue(values, "hjemmel"),
+			GivenBy: selectedValue(values, "gitt_av"), Information: inputValue(values, "opplysninger"),
+			Reason: inputValue(values, "begrunnelse"),
 		})
 	case callbackAcc:
 		_, err = b.update(ctx, md.WorkflowID, updateID, workflows.UpdateAnswerContact, workflows.ContactAnswer{
@@ -297,6 +329,21 @@ func (b *Bot) viewSubmission(ctx context.Context, cb slack.InteractionCallback, 
 	case callbackDecl:
 		_, err = b.update(ctx, md.WorkflowID, updateID, workflows.UpdateAnswerContact, workflows.ContactAnswer{
 			Actor: actor, ServiceID: md.ServiceID, Answer: workflows.AnswerDeclined, Reason: inputValue(values, "begrunnelse"),
+		})
+	case callbackNotOurs:
+		_, err = b.update(ctx, md.WorkflowID, updateID, workflows.UpdateAnswerContact, workflows.ContactAnswer{
+			Actor: actor, ServiceID: md.ServiceID, Answer: workflows.AnswerNotOurs, Reason: inputValue(values, "begrunnelse"),
+			SuggestedServiceID: selectedValue(values, "forslag"),
+		})
+	case callbackWithdraw:
+		_, err = b.update(ctx, md.WorkflowID, updateID, workflows.UpdateWithdrawConsent, workflows.WithdrawConsent{
+			Actor: actor, ServiceID: md.ServiceID, Form: selectedValue(values, "form"), GivenBy: selectedValue(values, "gitt_av"),
+			Reason: inputValue(values, "begrunnelse"),
+		})
+	case callbackCloseCase:
+		ke, _ := b.dir.CoordinatingUnit(ctx) // without a KE in the directory, only the caseworker may close
+		_, err = b.update(ctx, md.WorkflowID, updateID, workflows.UpdateCloseCase, workflows.CloseCase{
+			Actor: actor, Reason: selectedValue(values, "grunn"), Text: inputValue(values, "tekst"), CoordinatingUnitID: ke.ID,
 		})
 	default:
 		return refuse("", "err.unknown_form")

@@ -186,11 +186,10 @@ func (m *Messenger) render(ctx context.Context, n activities.Notice) ([]slack.Bl
 		return slack.NewContextBlock("", els...)
 	}
 	summary := tr.T("notice.summary", "Ref", n.CaseRef, "Step", stepTitleIn(tr, n.Step), "Deadline", due)
-	// what a reminder or an escalation is about: the step, or a contacted service's answer
+	// what a reminder or an escalation is about: the step, a contacted service's answer
+	// ("svar"), or a suggested service waiting for the initiator ("forslag")
 	what := stepTitleIn(tr, n.Step)
-	if n.About != "" {
-		what = tr.T("step.answer")
-	}
+	closeCase := slack.NewButtonBlockElement(actionCloseCase, buttonValue(n.WorkflowID, ""), plain(tr.T("samtykke.close_button")))
 
 	switch n.Kind {
 	case activities.NoticeClarify:
@@ -200,7 +199,7 @@ func (m *Messenger) render(ctx context.Context, n activities.Notice) ([]slack.Bl
 			header(stepTitleIn(tr, n.Step)),
 			slack.NewSectionBlock(mrkdwn(tr.T("notice.clarify", "Subject", subjectText(tr, n.Subject))), nil, nil),
 			context(due),
-			slack.NewActionBlock("svar", answer, details),
+			slack.NewActionBlock("svar", answer, details, closeCase),
 		}, summary
 
 	case activities.NoticeAssess, activities.NoticeContact:
@@ -216,7 +215,7 @@ func (m *Messenger) render(ctx context.Context, n activities.Notice) ([]slack.Bl
 			}
 			blocks = append(blocks, m.progressBlocks(ctx, tr, n, p)...)
 		}
-		blocks = append(blocks, context(due), slack.NewActionBlock("sak", details))
+		blocks = append(blocks, context(due), slack.NewActionBlock("sak", details, closeCase))
 		return blocks, summary
 
 	case activities.NoticeContactRequest:
@@ -244,7 +243,30 @@ func (m *Messenger) render(ctx context.Context, n activities.Notice) ([]slack.Bl
 			key = "notice.contact_accepted"
 		}
 		text := tr.T(key, "Service", m.name(ctx, n.About), "Ref", n.CaseRef, "User", n.By)
-		return []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil), slack.NewActionBlock("sak", details)}, stripMarks(text)
+		if n.Suggested == "" {
+			return []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil), slack.NewActionBlock("sak", details)}, stripMarks(text)
+		}
+		// "Not ours" named the right service: one click sends it a request (consent checked).
+		suggested := m.name(ctx, n.Suggested)
+		take := slack.NewButtonBlockElement(actionTakeSuggestion, buttonValue(n.WorkflowID, n.Suggested), plain(tr.T("samtykke.take_suggestion", "Service", suggested)))
+		take.Style = slack.StylePrimary
+		drop := slack.NewButtonBlockElement(actionDropSuggestion, buttonValue(n.WorkflowID, n.Suggested), plain(tr.T("samtykke.drop_suggestion")))
+		offer := tr.T("samtykke.suggestion_offer", "Service", m.name(ctx, n.About), "Suggested", suggested)
+		return []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil), slack.NewSectionBlock(mrkdwn(offer), nil, nil),
+			slack.NewActionBlock("forslag", take, drop, details)}, stripMarks(text)
+
+	case activities.NoticeConsentWithdrawn:
+		// The reference only: never who withdrew or why.
+		text := tr.T("samtykke.basis_gone", "Ref", n.CaseRef)
+		return []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil)}, text
+
+	case activities.NoticeNobodyResponsible:
+		var names []string
+		for _, id := range n.Services {
+			names = append(names, m.name(ctx, id))
+		}
+		text := tr.T("samtykke.nobody", "Ref", n.CaseRef, "Services", strings.Join(names, ", "))
+		return []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil), slack.NewActionBlock("sak", details)}, text
 
 	case activities.NoticeReminder:
 		text := tr.T("notice.reminder", "Ref", n.CaseRef, "What", what, "Date", n.Deadline)
@@ -256,10 +278,17 @@ func (m *Messenger) render(ctx context.Context, n activities.Notice) ([]slack.Bl
 			key = "notice.escalation_again"
 		}
 		text := tr.T(key, "N", n.Escalations, "Ref", n.CaseRef, "What", what, "Service", m.name(ctx, n.ServiceID), "Date", n.Deadline)
-		return []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil), slack.NewActionBlock("sak", details)}, stripMarks(text)
+		// The KE may close a case that has stalled, by decision (issue 10).
+		return []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil), slack.NewActionBlock("sak", details, closeCase)}, stripMarks(text)
 
 	case activities.NoticeClosed:
 		text := tr.T("notice.closed", "Ref", n.CaseRef, "Outcome", outcomeTextIn(tr, n.Answer))
+		switch n.Answer { // not "followed up" when nobody took the need, or a decision ended it
+		case workflows.OutcomeNobodyResponsible:
+			text = tr.T("samtykke.closed_nobody", "Ref", n.CaseRef)
+		case workflows.OutcomeClosedByDecision:
+			text = tr.T("samtykke.closed_decision", "Ref", n.CaseRef, "Reason", closeReasonText(tr, n.ReasonCode))
+		}
 		// The outcome may point to a coordinator: one click asks the KE, from this case.
 		ask := slack.NewButtonBlockElement(actionCoordRequest, buttonValue(n.WorkflowID, ""), plain(tr.T("notice.ask_coordinator")))
 		return []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil), slack.NewActionBlock("sak", ask, details)}, text
@@ -270,7 +299,10 @@ func (m *Messenger) render(ctx context.Context, n activities.Notice) ([]slack.Bl
 
 	case activities.NoticeAnswered:
 		text := tr.T("notice.answered", "Ref", n.CaseRef, "Step", stepTitleIn(tr, n.Step), "User", n.By)
-		if strings.HasPrefix(n.Step, "forespørsel:") {
+		switch {
+		case n.Answer == "avsluttet":
+			text = tr.T("samtykke.answered_closed", "Ref", n.CaseRef, "User", n.By)
+		case strings.HasPrefix(n.Step, "forespørsel:"):
 			text = tr.T("notice.answered_request", "Ref", n.CaseRef, "Answer", answerTextIn(tr, n.Answer), "User", n.By)
 		}
 		return []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil), slack.NewActionBlock("sak", details)}, stripMarks(text)
@@ -296,6 +328,8 @@ func (m *Messenger) progressBlocks(ctx context.Context, tr *i18n.Translator, n a
 	}
 	var state string
 	switch {
+	case p.Withdrawn:
+		state = tr.T("samtykke.state_withdrawn")
 	case p.Answer != "":
 		state = tr.T("notice.state_answered", "Answer", answerTextIn(tr, p.Answer))
 	case p.Requested:
@@ -308,10 +342,18 @@ func (m *Messenger) progressBlocks(ctx context.Context, tr *i18n.Translator, n a
 		state = tr.T("notice.state_missing")
 	}
 	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(tr.T("notice.progress", "Service", name, "State", state)), nil, nil)}
+	var buttons []slack.BlockElement
 	if !p.Requested {
 		send := slack.NewButtonBlockElement(actionContact, value, plain(tr.T("notice.send_request")))
 		send.Style = slack.StylePrimary
-		blocks = append(blocks, slack.NewActionBlock("", slack.NewButtonBlockElement(actionConsent, value, plain(tr.T("notice.record_consent"))), send))
+		buttons = append(buttons, slack.NewButtonBlockElement(actionConsent, value, plain(tr.T("notice.record_consent"))), send)
+	}
+	// A consent can be withdrawn at any time, also after the request has gone.
+	if p.HasBasis && !p.Withdrawn {
+		buttons = append(buttons, slack.NewButtonBlockElement(actionWithdraw, value, plain(tr.T("samtykke.withdraw_button"))))
+	}
+	if len(buttons) > 0 {
+		blocks = append(blocks, slack.NewActionBlock("", buttons...))
 	}
 	return blocks
 }

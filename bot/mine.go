@@ -102,6 +102,7 @@ func (b *Bot) myTaskList(ctx context.Context, tr *i18n.Translator, staff store.S
 			for _, s := range st.Services {
 				name := b.serviceName(ctx, s.ServiceID)
 				switch {
+				case s.Consent.Blocks(): // refused or withdrawn: nothing more to do for this service
 				case initiator && st.Step == workflows.StepAssess && s.Assessment == nil:
 					add(button(actionAssess, id, s.ServiceID, "mine.button_assess"), "mine.assess",
 						"Ref", st.CaseRef, "Service", name, "Date", st.NextDeadline)

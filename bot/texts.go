@@ -71,15 +71,22 @@ var (
 	stepWords = words{
 		string(workflows.StepClarify): "step.clarify", string(workflows.StepAssess): "step.assess",
 		string(workflows.StepContact): "step.contact", "svar": "step.answer", string(workflows.StepDone): "step.done",
+		string(workflows.StepSuggestion): "step.suggestion",
 	}
 	// answerWords say a contact answer as it reads after "forespørsel" ("godtatt").
 	answerWords = words{
 		workflows.AnswerAccepted: "answer.accepted", workflows.AnswerDeclined: "answer.declined",
-		workflows.AnswerNotOurs: "answer.not_ours",
+		workflows.AnswerNotOurs: "answer.not_ours", "avsluttet": "answer.closed",
 	}
 	outcomeWords = words{
 		"ingen_andre_tjenester": "outcome.no_other_services", "samarbeid_ikke_nødvendig": "outcome.not_needed",
-		"kontakt_avklart": "outcome.contact_done",
+		"kontakt_avklart": "outcome.contact_done", workflows.OutcomeConsentRefused: "outcome.consent_refused",
+		workflows.OutcomeNobodyResponsible: "outcome.nobody", workflows.OutcomeClosedByDecision: "outcome.closed_by_decision",
+	}
+	// closeReasonWords say why a case was closed by decision.
+	closeReasonWords = words{
+		workflows.CloseDeclined: "close_reason.declined", workflows.CloseMoved: "close_reason.moved",
+		workflows.CloseServicesEnded: "close_reason.services_ended", workflows.CloseMerged: "close_reason.merged",
 	}
 	// subjectWords say whom a case concerns.
 	subjectWords = words{"barn": "subject.child", "voksen": "subject.adult"}
@@ -87,6 +94,8 @@ var (
 	basisWords = words{
 		workflows.BasisConsent: "basis.consent", workflows.BasisStatutory: "basis.statutory",
 		workflows.BasisRefused: "basis.refused", "skriftlig": "basis.written", "muntlig": "basis.oral",
+		workflows.BasisWithdrawn: "basis.withdrawn", workflows.GiverPerson: "basis.giver_person",
+		workflows.GiverParent: "basis.giver_parent", workflows.GiverGuardian: "basis.giver_guardian",
 	}
 )
 
@@ -95,6 +104,7 @@ func answerTextIn(tr *i18n.Translator, answer string) string   { return answerWo
 func outcomeTextIn(tr *i18n.Translator, outcome string) string { return outcomeWords.in(tr, outcome) }
 func subjectText(tr *i18n.Translator, subject string) string   { return subjectWords.in(tr, subject) }
 func basisText(tr *i18n.Translator, v string) string           { return basisWords.in(tr, v) }
+func closeReasonText(tr *i18n.Translator, v string) string     { return closeReasonWords.in(tr, v) }
 
 // kindTitle is a coordinator kind's title ("barnekoordinator").
 func kindTitle(tr *i18n.Translator, kind string) string {

@@ -124,10 +124,79 @@ func consentView(tr *i18n.Translator, caseRef, serviceName string, md metadata) 
 			workflows.BasisConsent, tr.T("consent.given"),
 			workflows.BasisStatutory, tr.T("consent.statutory"),
 			workflows.BasisRefused, tr.T("consent.refused"))...)),
+		// Who answered and how: required for a consent and a refusal, not for a statutory basis.
+		input("gitt_av", tr.T("samtykke.giver_label"), "", true, giverButtons(tr)),
 		input("form", tr.T("consent.form_label"), tr.T("consent.form_hint"), true,
 			slack.NewRadioButtonsBlockElement(fieldAction, options("skriftlig", tr.T("consent.written"), "muntlig", tr.T("consent.oral"))...)),
+		input("opplysninger", tr.T("samtykke.information_label"), tr.T("samtykke.information_hint"), true, textInput(true, "")),
+		input("begrunnelse", tr.T("samtykke.refusal_reason_label"), tr.T("samtykke.refusal_reason_hint"), true, textInput(true, "")),
 		input("hjemmel", tr.T("consent.statute_label"), tr.T("consent.statute_hint"), true, textInput(false, "")),
+		privacyNoteIn(tr),
 	)
+}
+
+// giverButtons offers who gave (or refused, or withdrew) a consent.
+func giverButtons(tr *i18n.Translator) *slack.RadioButtonsBlockElement {
+	return slack.NewRadioButtonsBlockElement(fieldAction, options(
+		workflows.GiverPerson, tr.T("samtykke.giver_person"),
+		workflows.GiverParent, tr.T("samtykke.giver_parent"),
+		workflows.GiverGuardian, tr.T("samtykke.giver_guardian"))...)
+}
+
+// withdrawView records that the person took a consent back, orally or in writing.
+func withdrawView(tr *i18n.Translator, caseRef, serviceName string, md metadata) slack.ModalViewRequest {
+	return modalIn(tr, callbackWithdraw, tr.T("samtykke.withdraw_title"), tr.T("samtykke.withdraw_submit"), md,
+		slack.NewSectionBlock(mrkdwn(tr.T("samtykke.withdraw_intro", "Ref", caseRef, "Service", serviceName)), nil, nil),
+		input("gitt_av", tr.T("samtykke.giver_label"), "", false, giverButtons(tr)),
+		input("form", tr.T("samtykke.withdraw_form_label"), "", false,
+			slack.NewRadioButtonsBlockElement(fieldAction, options(workflows.FormWritten, tr.T("consent.written"), workflows.FormOral, tr.T("consent.oral"))...)),
+		input("begrunnelse", tr.T("samtykke.withdraw_reason_label"), tr.T("samtykke.withdraw_reason_hint"), true, textInput(true, "")),
+		privacyNoteIn(tr),
+	)
+}
+
+// closeView closes a case by decision, with a reason from the list and free text.
+func closeView(tr *i18n.Translator, caseRef string, md metadata) slack.ModalViewRequest {
+	var pairs []string
+	for _, r := range workflows.CloseReasons {
+		pairs = append(pairs, r, closeReasonText(tr, r))
+	}
+	return modalIn(tr, callbackCloseCase, tr.T("samtykke.close_title"), tr.T("samtykke.close_submit"), md,
+		slack.NewSectionBlock(mrkdwn(tr.T("samtykke.close_intro", "Ref", caseRef)), nil, nil),
+		input("grunn", tr.T("samtykke.close_reason_label"), "", false, slack.NewRadioButtonsBlockElement(fieldAction, options(pairs...)...)),
+		input("tekst", tr.T("samtykke.close_text_label"), tr.T("samtykke.close_text_hint"), false, textInput(true, "")),
+		privacyNoteIn(tr),
+	)
+}
+
+// notOursView answers "not ours" with a reason and, optionally, the service the answerer
+// believes is right, from the directory.
+func notOursView(tr *i18n.Translator, caseRef string, services []serviceOption, md metadata) slack.ModalViewRequest {
+	var pairs []string
+	for _, s := range services {
+		pairs = append(pairs, s.ID, s.Name)
+	}
+	blocks := []slack.Block{
+		slack.NewSectionBlock(mrkdwn(tr.T("samtykke.not_ours_intro", "Ref", caseRef)), nil, nil),
+		input("begrunnelse", tr.T("modal.reason"), "", false, textInput(true, "")),
+	}
+	if len(pairs) > 0 {
+		blocks = append(blocks, input("forslag", tr.T("samtykke.suggest_label"), tr.T("samtykke.suggest_hint"), true,
+			slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(tr.T("modal.select_service")), fieldAction, options(pairs...)...)))
+	}
+	blocks = append(blocks, privacyNoteIn(tr))
+	return modalIn(tr, callbackNotOurs, tr.T("samtykke.not_ours_title"), tr.T("samtykke.not_ours_submit"), md, blocks...)
+}
+
+// withoutService drops one service from a list of choices.
+func withoutService(services []serviceOption, id string) []serviceOption {
+	var out []serviceOption
+	for _, s := range services {
+		if s.ID != id {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func acceptView(tr *i18n.Translator, caseRef string, md metadata) slack.ModalViewRequest {
