@@ -112,7 +112,7 @@ func TestCaseEndToEnd(t *testing.T) {
 	clickValue(t, sl, kari, chHelsestasjon, step3.TS, "samtykke", wfID+"|skole")
 	openView(t, sl, kari, "samtykke")
 	submit(t, sl, kari, map[string]map[string]slacklocal.Value{
-		"grunnlag": {"verdi": {Value: "samtykke"}}, "form": {"verdi": {Value: "skriftlig"}},
+		"grunnlag": {"verdi": {Value: "samtykke"}}, "form": {"verdi": {Value: "skriftlig"}}, "gitt_av": {"verdi": {Value: "personen"}},
 	})
 	// The prompt is redrawn with the basis on record before the request is sent.
 	waitForText(t, sl, chHelsestasjon, "grunnlag registrert")

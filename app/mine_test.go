@@ -48,7 +48,7 @@ func TestMyTasks(t *testing.T) {
 	step3 := waitForButton(t, sl, chHelsestasjon, "samtykke")
 	clickValue(t, sl, kari, chHelsestasjon, step3.TS, "samtykke", wfID+"|skole")
 	openView(t, sl, kari, "samtykke")
-	submit(t, sl, kari, map[string]map[string]slacklocal.Value{"grunnlag": {"verdi": {Value: "samtykke"}}, "form": {"verdi": {Value: "muntlig"}}})
+	submit(t, sl, kari, map[string]map[string]slacklocal.Value{"grunnlag": {"verdi": {Value: "samtykke"}}, "form": {"verdi": {Value: "muntlig"}}, "gitt_av": {"verdi": {Value: "personen"}}})
 	waitForText(t, sl, chHelsestasjon, "grunnlag registrert")
 	clickValue(t, sl, kari, chHelsestasjon, step3.TS, "kontakt", wfID+"|skole")
 	waitForButton(t, sl, chSkole, "godta")

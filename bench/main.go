@@ -424,7 +424,7 @@ func (b *bench) toConsent(ctx context.Context, slot int) (string, slacklocal.Mes
 		return "", none, err
 	}
 	if err := b.submit(kari, map[string]map[string]slacklocal.Value{
-		"grunnlag": {"verdi": {Value: "samtykke"}}, "form": {"verdi": {Value: "skriftlig"}},
+		"grunnlag": {"verdi": {Value: "samtykke"}}, "form": {"verdi": {Value: "skriftlig"}}, "gitt_av": {"verdi": {Value: "personen"}},
 	}); err != nil {
 		return "", none, err
 	}
