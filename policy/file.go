@@ -26,6 +26,12 @@ type Municipality struct {
 		Answer     int `yaml:"svar_virkedager"`
 		Reminder   int `yaml:"påminnelse_prosent"`
 		Reescalate int `yaml:"ny_eskalering_virkedager"`
+		// ConsentMonths is how long a consent lasts where local practice sets a limit; 0: until withdrawn.
+		ConsentMonths int `yaml:"samtykke_gyldig_måneder"`
+		// EvaluationMonths is the default time from an accepted contact to the evaluation
+		// with the person; EvaluationRemind the working days before it that the reminder goes.
+		EvaluationMonths int `yaml:"evaluering_måneder"`
+		EvaluationRemind int `yaml:"evaluering_påminnelse_virkedager"`
 	} `yaml:"samarbeidsplikt"`
 	Coordinator struct {
 		Decision   int `yaml:"vedtak_virkedager"`
@@ -56,6 +62,7 @@ func DefaultMunicipality() Municipality {
 	m.Version, m.Municipality = d.Version, "standard"
 	m.Collaboration.Clarify, m.Collaboration.Assess, m.Collaboration.Contact, m.Collaboration.Answer = d.ClarifyWorkingDays, d.AssessWorkingDays, d.ContactWorkingDays, d.AnswerWorkingDays
 	m.Collaboration.Reminder, m.Collaboration.Reescalate = d.ReminderPercent, d.ReescalateWorkingDays
+	m.Collaboration.ConsentMonths, m.Collaboration.EvaluationMonths, m.Collaboration.EvaluationRemind = d.ConsentValidMonths, d.EvaluationMonths, d.EvaluationRemindWorkingDays
 	m.Coordinator.Decision, m.Coordinator.Accept, m.Coordinator.Reminder, m.Coordinator.Reescalate = 10, 10, 60, 5
 	m.IndividualPlan.RemindDaysBefore, m.IndividualPlan.Reescalate = 14, 5
 	return m
@@ -131,6 +138,9 @@ func (m Municipality) Validate() error {
 	atLeast("samarbeidsplikt.svar_virkedager", c.Answer, 1)
 	percent("samarbeidsplikt.påminnelse_prosent", c.Reminder)
 	atLeast("samarbeidsplikt.ny_eskalering_virkedager", c.Reescalate, 1)
+	atLeast("samarbeidsplikt.samtykke_gyldig_måneder", c.ConsentMonths, 0)
+	atLeast("samarbeidsplikt.evaluering_måneder", c.EvaluationMonths, 1)
+	atLeast("samarbeidsplikt.evaluering_påminnelse_virkedager", c.EvaluationRemind, 1)
 	k := m.Coordinator
 	atLeast("koordinator.vedtak_virkedager", k.Decision, 1)
 	if k.Decision > 21 {
@@ -151,5 +161,6 @@ func (m Municipality) Validate() error {
 func (m Municipality) CollaborationDeadlines() Deadlines {
 	c := m.Collaboration
 	return Deadlines{Version: m.Version, ClarifyWorkingDays: c.Clarify, AssessWorkingDays: c.Assess,
-		ContactWorkingDays: c.Contact, AnswerWorkingDays: c.Answer, ReminderPercent: c.Reminder, ReescalateWorkingDays: c.Reescalate}
+		ContactWorkingDays: c.Contact, AnswerWorkingDays: c.Answer, ReminderPercent: c.Reminder, ReescalateWorkingDays: c.Reescalate,
+		ConsentValidMonths: c.ConsentMonths, EvaluationMonths: c.EvaluationMonths, EvaluationRemindWorkingDays: c.EvaluationRemind}
 }
