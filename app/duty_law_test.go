@@ -192,11 +192,7 @@ func TestNotOursSuggestionAndCloseEndToEnd(t *testing.T) {
 	// Ola may not close Kari's case; Kari closes it by decision.
 	prompt := waitForButton(t, sl, chHelsestasjon, "avslutt_sak")
 	click(t, sl, ola, chHelsestasjon, prompt.TS, "avslutt_sak")
-	openView(t, sl, ola, "avslutt_sak")
-	reply, err = sl.SubmitView(ola, values{"grunn": {"verdi": {Value: "flyttet"}}, "tekst": {"verdi": {Value: "x"}}})
-	if err != nil || reply.ResponseAction != "errors" || !containsAny(reply.Errors, "kan avslutte saken") {
-		t.Fatalf("close by another service: %+v %v", reply, err)
-	}
+	waitForEphemeral(t, sl, ola, "kan avslutte saken")
 	click(t, sl, kari, chHelsestasjon, prompt.TS, "avslutt_sak")
 	openView(t, sl, kari, "avslutt_sak")
 	submit(t, sl, kari, values{"grunn": {"verdi": {Value: "flyttet"}}, "tekst": {"verdi": {Value: "familien flyttet til en annen kommune"}}})

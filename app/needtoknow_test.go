@@ -59,6 +59,11 @@ func TestNeedToKnowEndToEnd(t *testing.T) {
 		if basis == workflows.BasisConsent {
 			values["form"] = map[string]slacklocal.Value{"verdi": {Value: "skriftlig"}}
 		}
+		// Who answered, and why a refusal (issue 10).
+		values["gitt_av"] = map[string]slacklocal.Value{"verdi": {Value: workflows.GiverPerson}}
+		if basis == workflows.BasisRefused {
+			values["begrunnelse"] = map[string]slacklocal.Value{"verdi": {Value: "ønsker ikke"}}
+		}
 		submit(t, sl, kari, values)
 	}
 	consent("barnevern", workflows.BasisRefused)

@@ -166,8 +166,15 @@ func (b *Bot) blockAction(ctx context.Context, tr *i18n.Translator, cb slack.Int
 	switch action.ActionID {
 	case actionClarify, actionAssess, actionConsent:
 		err = mayAct(staff, st.InitiatingServiceID)
-	case actionAccept, actionDecline:
+	case actionAccept, actionDecline, actionNotOurs:
 		err = mayAct(staff, serviceID)
+	case actionWithdraw:
+		err = mayAct(staff, st.InitiatingServiceID)
+	case actionCloseCase: // the caseworker's service or the KE
+		ke, _ := b.dir.CoordinatingUnit(ctx)
+		if err = mayAct(staff, ""); err == nil && !workflowActor(staff).MemberOf(st.InitiatingServiceID) && (ke.ID == "" || !workflowActor(staff).MemberOf(ke.ID)) {
+			err = refuse("", "refusal.close_who", "Service", b.serviceName(ctx, st.InitiatingServiceID))
+		}
 	}
 	if err != nil {
 		return "", err
