@@ -359,7 +359,7 @@ func coordDetailsView(tr *i18n.Translator, st workflows.CoordinatorStatus) slack
 	}
 	if !st.AppealDeadline.IsZero() {
 		right := st.AppealRight
-		if right == workflows.AppealRightText {
+		if right == workflows.AppealRightText || right == workflows.AppealRightTextBefore {
 			right = tr.T("coord.appeal_right")
 		}
 		lines = append(lines, tr.T("coord_details.appeal", "Date", st.AppealDeadline, "Right", right))

@@ -162,5 +162,5 @@ func (m Municipality) CollaborationDeadlines() Deadlines {
 	c := m.Collaboration
 	return Deadlines{Version: m.Version, ClarifyWorkingDays: c.Clarify, AssessWorkingDays: c.Assess,
 		ContactWorkingDays: c.Contact, AnswerWorkingDays: c.Answer, ReminderPercent: c.Reminder, ReescalateWorkingDays: c.Reescalate,
-		ConsentValidMonths: c.ConsentMonths, EvaluationMonths: c.EvaluationMonths, EvaluationRemindWorkingDays: c.EvaluationRemind}
+		ConsentValidMonths: c.ConsentMonths, EvaluationMonths: c.EvaluationMonths, EvaluationRemindWorkingDays: c.EvaluationRemind, Counting: CountingDays}
 }
