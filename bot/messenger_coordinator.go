@@ -69,6 +69,8 @@ func (m *Messenger) renderCoordinator(ctx context.Context, n activities.Notice) 
 			return msg(say("coord_notice.granted", "User", n.By), btn(actionCoordName, "coord_notice.name", slack.StylePrimary))
 		case "avslått":
 			return msg(say("coord_notice.refused", "User", n.By, "Date", n.Deadline), btn(actionCoordAppeal, "coord_notice.appeal", ""))
+		case workflows.OutcomeLateAppealRejected:
+			return msg(say("coord_notice.late_appeal_rejected", "User", n.By))
 		default:
 			return msg(say("coord_notice.upheld"))
 		}
@@ -110,6 +112,7 @@ var coordAnswerWords = words{
 var coordOutcomeWords = words{
 	workflows.OutcomeCoordinationEnded: "coord_outcome.ended", workflows.OutcomeRefusalFinal: "coord_outcome.refusal_final",
 	workflows.OutcomeAppealForwarded: "coord_outcome.forwarded", workflows.OutcomeWithdrawnUndecided: "coord_outcome.withdrawn",
+	workflows.OutcomeLateAppealRejected: "coord_outcome.late_appeal_rejected",
 }
 
 // coordAnswerText says the answer a coordinator case's step was given: a decision or a

@@ -609,3 +609,45 @@ func TestCoordinatorInputValidated(t *testing.T) {
 		t.Error("workflow ID")
 	}
 }
+
+// The appeal window: four weeks from notice (pbrl § 7-5) to the end of the last day, moved to
+// the end of the next working day when that is a Saturday, Sunday or public holiday.
+func TestAppealWindowEnd(t *testing.T) {
+	for _, c := range []struct{ notified, ends, why string }{
+		{"2026-11-23", "2026-12-21", "an ordinary Monday"},
+		{"2026-11-27", "2026-12-28", "ends on Christmas Day 2026 (Friday), then the weekend"},
+		{"2026-03-08", "2026-04-07", "ends on Easter Sunday 2026, then Easter Monday"},
+		{"2027-02-28", "2027-03-30", "ends on Easter Sunday 2027"},
+		{"2028-03-17", "2028-04-18", "ends on Good Friday 2028"},
+		{"2029-04-19", "2029-05-18", "ends on 17 May 2029"},
+		{"2030-05-02", "2030-05-31", "ends on Ascension Day 2030"},
+		{"2027-11-27", "2027-12-27", "ends on Christmas Day 2027 (Saturday), 26th Sunday"},
+	} {
+		notified, _ := time.ParseInLocation("2006-01-02 15:04", c.notified+" 13:00", calendar.Oslo)
+		got := AppealWindowEnd(notified)
+		if got.In(calendar.Oslo).Format("2006-01-02 15:04:05") != c.ends+" 23:59:59" {
+			t.Errorf("%s: notice %s, window ends %s, want %s 23:59:59", c.why, c.notified, got.In(calendar.Oslo), c.ends)
+		}
+	}
+}
+
+// The provisional answer's month (fvl § 11 a) is a calendar month from receipt.
+func TestProvisionalAnswerDeadline(t *testing.T) {
+	for _, c := range []struct{ received, due string }{
+		{"2027-01-31", "2027-02-28"},
+		{"2028-01-31", "2028-02-29"},
+		{"2026-11-23", "2026-12-23"},
+		{"2026-12-31", "2027-01-31"},
+		{"2026-03-31", "2026-04-30"},
+	} {
+		received, _ := time.ParseInLocation("2006-01-02 15:04", c.received+" 15:30", calendar.Oslo)
+		if got := ProvisionalAnswerDeadline(received).In(calendar.Oslo).Format("2006-01-02 15:04:05"); got != c.due+" 23:59:59" {
+			t.Errorf("received %s: due %s, want %s 23:59:59", c.received, got, c.due)
+		}
+	}
+	// The old counting, kept for cases started before: 31 January became 3 March.
+	jan31 := time.Date(2027, 1, 31, 12, 0, 0, 0, calendar.Oslo)
+	if got := ProvisionalAnswerDue(jan31).Format("2006-01-02"); got != "2027-03-03" {
+		t.Errorf("old counting %s", got)
+	}
+}
