@@ -253,3 +253,39 @@ func TestCoordinationWishAndDecision(t *testing.T) {
 		t.Errorf("wish record %+v", w)
 	}
 }
+
+// An I-5 assessment is dated by the day: dated today (the bot sends 09:00 of the picked day),
+// it is accepted at 07:30 too; a date tomorrow is refused.
+func TestRehabilitationAssessedTodayBeforeNine(t *testing.T) {
+	early := time.Date(2026, 11, 24, 7, 0, 0, 0, calendar.Oslo)
+	h := newPlanHarness(t, nil, nil, early)
+	today9 := time.Date(2026, 11, 24, 9, 0, 0, 0, calendar.Oslo)
+	h.establish(5*time.Minute, time.Date(2027, 5, 24, 9, 0, 0, 0, calendar.Oslo))
+	h.at(20*time.Minute, "i-morgen", UpdateAssessRehabilitation, AssessRehabilitation{Actor: kari, Assessed: true,
+		AssessedAt: today9.AddDate(0, 0, 1), AssessedBy: "ergoterapeut", Conclusion: "x"})
+	h.at(30*time.Minute, "i-dag", UpdateAssessRehabilitation, AssessRehabilitation{Actor: kari, Assessed: true,
+		AssessedAt: today9, AssessedBy: "ergoterapeut", Conclusion: "begrenset potensial"})
+	h.at(time.Hour, "slutt", UpdateEndPlan, EndPlan{Actor: kari, Reason: PlanEndServicesEnded})
+	h.runPlan(planInput())
+	h.refused("i-morgen", "ikke fram i tid")
+	h.accepted("i-dag")
+}
+
+// A revision date is a day: the plan escalates at its end, and the reminder two weeks before
+// moves to the working day before when it would land on a holiday. 2027-05-31 minus 14 days
+// is Whit Monday 17 May 2027 (and 17 May): back to Friday 14 May.
+func TestPlanRevisionReminderOffHoliday(t *testing.T) {
+	h := newPlanHarness(t, nil, nil, monday)
+	revision := time.Date(2027, 5, 31, 9, 0, 0, 0, calendar.Oslo)
+	h.establish(time.Hour, revision)
+	h.at(time.Date(2027, 6, 1, 12, 0, 0, 0, calendar.Oslo).Sub(monday), "slutt", UpdateEndPlan, EndPlan{Actor: kari, Reason: PlanEndServicesEnded})
+	h.runPlan(planInput())
+	rem := h.rec.auditOf("påminnelse_sendt")
+	if len(rem) != 1 || !rem[0].OccurredAt.Equal(time.Date(2027, 5, 14, 9, 0, 0, 0, calendar.Oslo)) {
+		t.Errorf("reminder %+v, want Friday 14.05.2027 09:00", rem)
+	}
+	esc := h.rec.auditOf("frist_oversittet")
+	if len(esc) != 1 || !esc[0].OccurredAt.Equal(calendar.EndOfDay(revision)) {
+		t.Errorf("escalation %+v, want at the end of 31.05.2027", esc)
+	}
+}
