@@ -432,6 +432,9 @@ func (c *coordCase) checkAppeal(now time.Time, a CoordinatorAppeal) error {
 			return refuse("for_sent", "refusal.coord_appeal_late_decide", "Date", c.st.AppealDeadline)
 		case strings.TrimSpace(a.LateReason) == "":
 			return refuse("for_sent_begrunnelse", "refusal.coord_appeal_late_reason")
+		case a.Late == LateAppealConsider && received.After(c.lastDecision().At.AddDate(1, 0, 0)):
+			// fvl § 31 third paragraph: never considered more than a year after the decision.
+			return refuse("for_sent", "refusal.coord_appeal_year", "Date", c.lastDecision().At)
 		}
 	}
 	return checkFields("begrunnelse", a.Reason, "for_sent_begrunnelse", a.LateReason)
@@ -689,6 +692,9 @@ func (c *coordCase) end(ctx workflow.Context, e CoordinationEnd) (CoordinatorSta
 	outcome := OutcomeCoordinationEnded
 	if len(c.st.Decisions) == 0 {
 		outcome = OutcomeWithdrawnUndecided
+	}
+	if c.st.Step == CoordStepAppealLate { // ended while only a late appeal could still come: the refusal stands
+		outcome = OutcomeRefusalFinal
 	}
 	if co := c.st.Coordinator; co != nil && co.Answer == "" {
 		co.Answer, co.AnsweredAt = NominationReplaced, now

@@ -289,3 +289,24 @@ func TestPlanRevisionReminderOffHoliday(t *testing.T) {
 		t.Errorf("escalation %+v, want at the end of 31.05.2027", esc)
 	}
 }
+
+// fvl § 31 third paragraph: a late appeal more than a year after the decision is not considered.
+func TestLateAppealAfterAYearOnlyRejected(t *testing.T) {
+	c := &coordCase{in: coordInput(KindCoordinator), kind: CoordinatorKinds[KindCoordinator], lawDays: true}
+	decided := monday.Add(time.Hour)
+	c.st.Step, c.st.AppealDeadline = CoordStepAppealLate, AppealWindowEnd(decided)
+	c.st.Decisions = []CoordinatorDecision{{At: decided}}
+	later := decided.AddDate(1, 0, 2)
+	consider := CoordinatorAppeal{Actor: coordKE, Reason: "uenig", Late: LateAppealConsider, LateReason: "syk"}
+	if err := c.checkAppeal(later, consider); err == nil || !strings.Contains(err.Error(), "mer enn ett år") {
+		t.Errorf("considered after a year: %v", err)
+	}
+	reject := consider
+	reject.Late = LateAppealReject
+	if err := c.checkAppeal(later, reject); err != nil {
+		t.Errorf("rejection after a year refused: %v", err)
+	}
+	if err := c.checkAppeal(decided.AddDate(0, 6, 0), consider); err != nil {
+		t.Errorf("considered after six months refused: %v", err)
+	}
+}
