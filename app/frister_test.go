@@ -30,7 +30,7 @@ func TestLateAppealThroughSlack(t *testing.T) {
 	request := map[string]map[string]slacklocal.Value{
 		"saksreferanse": {"verdi": {Value: ref}}, "målgruppe": {"verdi": {Value: workflows.SubjectExpected}},
 		"type": {"verdi": {Value: workflows.KindCoordinator}}, "opphav": {"verdi": {Value: workflows.OriginRequest}},
-		"mottatt": {"verdi": {SelectedDate: date(-50)}},
+		"mottatt":    {"verdi": {SelectedDate: date(-50)}},
 		"ønske_hvem": {"verdi": {Value: workflows.WishByParents}}, "ønske_tjeneste": {"verdi": {Value: "helsestasjon"}},
 	}
 	reply, err := sl.SubmitView(kari, request)
@@ -114,4 +114,3 @@ func coordStatus(t *testing.T, a *App, wfID string) workflows.CoordinatorStatus 
 	}
 	return st
 }
-
