@@ -41,8 +41,16 @@ func TestLateAppealThroughSlack(t *testing.T) {
 	submit(t, sl, kari, request)
 	wfID := workflows.CoordinatorWorkflowID(ref, workflows.KindChildCoordinator)
 
-	// The KE refuses. Every condition marked met and no reason why: sent back.
+	// The child says who she wants; the KE records it from the request's message.
 	assess := waitForButton(t, sl, "C_KE", "k_vurder")
+	click(t, sl, kim, "C_KE", assess.TS, "k_onske")
+	openView(t, sl, kim, "k_onske")
+	submit(t, sl, kim, map[string]map[string]slacklocal.Value{
+		"ønske_hvem": {"verdi": {Value: workflows.WishByChild}}, "ønske_tjeneste": {"verdi": {Value: "skole"}},
+		"ønske_merknad": {"verdi": {Value: "kjenner kontaktlæreren"}},
+	})
+
+	// The KE refuses. Every condition marked met and no reason why: sent back.
 	assessment := map[string]map[string]slacklocal.Value{
 		"vedtak": {"verdi": {Value: "avslått"}}, "begrunnelse": {"verdi": {Value: "vilkårene er vurdert"}},
 		"kjent": {"verdi": {SelectedDate: date(-42)}},
@@ -66,7 +74,7 @@ func TestLateAppealThroughSlack(t *testing.T) {
 		st = coordStatus(t, a, wfID)
 		return st.Step == workflows.CoordStepAppealLate
 	})
-	if st.Subject != workflows.SubjectExpected || st.Wish == nil || st.Wish.ServiceID != "helsestasjon" ||
+	if st.Subject != workflows.SubjectExpected || st.Wish == nil || st.Wish.By != workflows.WishByChild || st.Wish.ServiceID != "skole" ||
 		st.ReceivedAt.In(calendar.Oslo).Format("2006-01-02") != date(-50) {
 		t.Fatalf("request %+v", st)
 	}

@@ -25,6 +25,7 @@ const (
 	actionCoordLeave       = "k_slutter"
 	actionCoordEnd         = "k_avslutt"
 	actionCoordDetails     = "k_detaljer"
+	actionCoordWish        = "k_onske" // the person's wish for who coordinates, hol § 3-4 second paragraph
 	actionCoordRequest     = "k_be_om" // from a collaboration case: ask the KE for a coordinator
 	callbackCoordNew       = "ny_koordinator"
 )
@@ -247,6 +248,12 @@ func (b *Bot) coordinatorBlockAction(ctx context.Context, cb slack.InteractionCa
 		view = modalIn(tr, "k_oppnevn", tr.T("coord.name_title"), tr.T("coord.name_submit"), md, blocks...)
 	case actionCoordAppeal:
 		view = coordAppealView(tr, st, md, b.now())
+	case actionCoordWish:
+		services, err := b.otherServices(ctx, "")
+		if err != nil {
+			return "", true, err
+		}
+		view = coordWishView(tr, st, services, md)
 	case actionCoordDecline, actionCoordLeave, actionCoordEnd:
 		keys := map[string][2]string{
 			actionCoordDecline: {"coord.decline_title", "coord.decline_label"},
@@ -286,6 +293,10 @@ func mayActOnCoordinatorCase(staff store.Staff, st workflows.CoordinatorStatus, 
 	switch actionID {
 	case actionCoordAssess, actionCoordProvisional, actionCoordName, actionCoordAppeal, actionCoordEnd:
 		if !a.MemberOf(st.CoordinatingUnitID) {
+			return refuse("", "access.ke_only")
+		}
+	case actionCoordWish: // the KE, or who registered the request on the person's behalf
+		if !a.MemberOf(st.CoordinatingUnitID) && st.RequestedBy != staff.SlackUserID {
 			return refuse("", "access.ke_only")
 		}
 	case actionCoordDecline:
@@ -364,6 +375,9 @@ func (b *Bot) coordinatorViewSubmission(ctx context.Context, cb slack.Interactio
 			ResponsibilityReason: inputValue(values, "ansvar_begrunnelse")}
 	case actionCoordDecline:
 		name, arg = workflows.UpdateCoordinatorAnswer, workflows.NominationAnswer{Actor: actor, Accept: false, Reason: reason}
+	case actionCoordWish:
+		name, arg = workflows.UpdateCoordinatorWish, workflows.WishUpdate{Actor: actor, Wish: workflows.CoordinationWish{
+			By: selectedValue(values, "ønske_hvem"), ServiceID: selectedValue(values, "ønske_tjeneste"), Note: inputValue(values, "ønske_merknad")}}
 	case actionCoordAppeal:
 		a := workflows.CoordinatorAppeal{Actor: actor, Reason: reason, Late: selectedValue(values, "for_sent"), LateReason: inputValue(values, "for_sent_begrunnelse")}
 		if d, ok, _ := pickedDate(values, "mottatt"); ok {
@@ -478,6 +492,23 @@ func coordAppealView(tr *i18n.Translator, st workflows.CoordinatorStatus, md met
 	}
 	blocks = append(blocks, privacyNoteIn(tr))
 	return modalIn(tr, actionCoordAppeal, tr.T("coord.appeal_title"), tr.T("modal.register"), md, blocks...)
+}
+
+// coordWishView records or changes the person's wish for which service coordinates.
+func coordWishView(tr *i18n.Translator, st workflows.CoordinatorStatus, services []serviceOption, md metadata) slack.ModalViewRequest {
+	var pairs []string
+	for _, s := range services {
+		pairs = append(pairs, s.ID, s.Name)
+	}
+	return modalIn(tr, actionCoordWish, tr.T("coord_wish.title"), tr.T("modal.register"), md,
+		slack.NewSectionBlock(mrkdwn(tr.T("coord_wish.hint")), nil, nil),
+		input("ønske_hvem", tr.T("coord_wish.by_label"), "", false, slack.NewRadioButtonsBlockElement(fieldAction,
+			options(workflows.WishByPerson, tr.T("coord_wish.by_person"), workflows.WishByChild, tr.T("coord_wish.by_child"),
+				workflows.WishByParents, tr.T("coord_wish.by_parents"))...)),
+		input("ønske_tjeneste", tr.T("coord_wish.service_label"), "", true,
+			slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(tr.T("modal.select_service")), fieldAction, options(pairs...)...)),
+		input("ønske_merknad", tr.T("coord_wish.note_label"), "", true, textInput(false, "")),
+		privacyNoteIn(tr))
 }
 
 // pickedDate reads a date picker (Oslo midnight); ok is false when none was picked.

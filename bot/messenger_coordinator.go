@@ -57,7 +57,8 @@ func (m *Messenger) renderCoordinator(ctx context.Context, n activities.Notice) 
 			key = "coord_notice.request_appeal"
 		}
 		return msg(say(key, "Subject", subjectText(tr, n.Subject), "Citation", kind.Citation),
-			btn(actionCoordAssess, "coord_notice.assess", slack.StylePrimary), btn(actionCoordProvisional, "coord_notice.provisional", ""))
+			btn(actionCoordAssess, "coord_notice.assess", slack.StylePrimary), btn(actionCoordProvisional, "coord_notice.provisional", ""),
+			btn(actionCoordWish, "coord_notice.wish", ""))
 	case workflows.NoticeCoordinatorProvisionalDue:
 		return msg(say("coord_notice.provisional_due"),
 			btn(actionCoordProvisional, "coord_notice.provisional", slack.StylePrimary), btn(actionCoordAssess, "coord_notice.assess", ""))
