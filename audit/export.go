@@ -53,10 +53,10 @@ func WriteExport(w io.Writer, from, to time.Time, cases []CaseTimeline, format s
 		return enc.Encode(map[string]any{"fra": from.Format("2006-01-02"), "til": to.Format("2006-01-02"), "saker": cases})
 	case "csv":
 		cw := csv.NewWriter(w)
-		_ = cw.Write([]string{"sak", "nr", "tidspunkt", "hvem", "tjeneste", "hva", "handling", "hjemmel", "frist"})
+		_ = cw.Write([]string{"sak", "nr", "tidspunkt", "hvem", "tjeneste", "hva", "handling", "hjemmel", "frist", "fristdato"})
 		for _, c := range cases {
 			for _, e := range c.Decisions {
-				_ = cw.Write([]string{c.Case, fmt.Sprint(e.Seq), e.When.In(calendar.Oslo).Format(time.RFC3339), e.Who, e.Service, e.What, e.Action, e.LegalBasis, e.Deadline})
+				_ = cw.Write([]string{c.Case, fmt.Sprint(e.Seq), e.When.In(calendar.Oslo).Format(time.RFC3339), e.Who, e.Service, e.What, e.Action, e.LegalBasis, e.Deadline, e.DeadlineDate})
 			}
 		}
 		cw.Flush()

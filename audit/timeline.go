@@ -27,6 +27,9 @@ type Entry struct {
 	LegalBasis string    `json:"hjemmel"`
 	// Deadline says whether a deadline was met or missed, where the decision tells.
 	Deadline string `json:"frist,omitempty"`
+	// DeadlineDate is the day of the deadline the row names, "fredag 04.12.2026": a deadline
+	// runs to the end of its day, so no clock time is shown.
+	DeadlineDate string `json:"fristdato,omitempty"`
 }
 
 // Source is what the timeline reads.
@@ -67,7 +70,7 @@ func Timeline(ctx context.Context, src Source, caseRef string) ([]Entry, error) 
 		}
 		out = append(out, Entry{
 			Seq: r.Seq, When: r.OccurredAt, Who: who, Service: name(r.ServiceID), What: r.Summary,
-			Action: r.Action, LegalBasis: r.LegalBasis, Deadline: deadlineNote(r),
+			Action: r.Action, LegalBasis: r.LegalBasis, Deadline: deadlineNote(r), DeadlineDate: deadlineDate(r),
 		})
 	}
 	return out, nil
@@ -84,6 +87,35 @@ func deadlineNote(r store.AuditRow) string {
 		return "etter fristen"
 	}
 	return ""
+}
+
+// deadlineKeys are the detail fields that name a row's deadline, the most telling first.
+var deadlineKeys = []string{"frist", "klagefrist", "svarfrist", "vurderingsfrist", "vedtaksfrist", "revisjonsdato"}
+
+// deadlineDate is the day of the deadline a row names, or "".
+func deadlineDate(r store.AuditRow) string {
+	for _, k := range deadlineKeys {
+		switch v := r.Detail[k].(type) {
+		case time.Time:
+			return calendar.FormatDate(v)
+		case string:
+			if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+				return calendar.FormatDate(t)
+			}
+		}
+	}
+	return ""
+}
+
+// DeadlineText is the deadline column in words: the note and the day.
+func (e Entry) DeadlineText() string {
+	switch {
+	case e.Deadline != "" && e.DeadlineDate != "":
+		return e.Deadline + " (" + e.DeadlineDate + ")"
+	case e.DeadlineDate != "":
+		return e.DeadlineDate
+	}
+	return e.Deadline
 }
 
 // Formats the timeline can be written in.
@@ -117,8 +149,8 @@ func writeText(w io.Writer, caseRef string, entries []Entry) error {
 			fmt.Fprintf(w, " · Tjeneste: %s", e.Service)
 		}
 		fmt.Fprintf(w, "\n                  Hjemmel: %s", e.LegalBasis)
-		if e.Deadline != "" {
-			fmt.Fprintf(w, " · Frist: %s", e.Deadline)
+		if d := e.DeadlineText(); d != "" {
+			fmt.Fprintf(w, " · Frist: %s", d)
 		}
 		fmt.Fprintf(w, "\n\n")
 	}
@@ -127,9 +159,9 @@ func writeText(w io.Writer, caseRef string, entries []Entry) error {
 
 func writeCSV(w io.Writer, entries []Entry) error {
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"nr", "tidspunkt", "hvem", "tjeneste", "hva", "handling", "hjemmel", "frist"})
+	_ = cw.Write([]string{"nr", "tidspunkt", "hvem", "tjeneste", "hva", "handling", "hjemmel", "frist", "fristdato"})
 	for _, e := range entries {
-		_ = cw.Write([]string{fmt.Sprint(e.Seq), e.When.In(calendar.Oslo).Format(time.RFC3339), e.Who, e.Service, e.What, e.Action, e.LegalBasis, e.Deadline})
+		_ = cw.Write([]string{fmt.Sprint(e.Seq), e.When.In(calendar.Oslo).Format(time.RFC3339), e.Who, e.Service, e.What, e.Action, e.LegalBasis, e.Deadline, e.DeadlineDate})
 	}
 	cw.Flush()
 	return cw.Error()
@@ -147,6 +179,6 @@ th{background:#f4f4f4} .late{color:#b00020;font-weight:600} small{color:#666}
 <h1>Tidslinje for sak {{.Case}}</h1>
 <p><small>Fra samarbeids revisjonslogg. Hver rad er lenket til den forrige med en hash; kontroller med <code>samarbeid audit verify</code>.</small></p>
 <table><tr><th>Når</th><th>Hva</th><th>Hvem</th><th>Tjeneste</th><th>Hjemmel</th><th>Frist</th></tr>
-{{range .Entries}}<tr><td>{{when .When}}</td><td>{{.What}}</td><td>{{.Who}}</td><td>{{.Service}}</td><td>{{.LegalBasis}}</td><td{{if or (eq .Deadline "frist oversittet") (eq .Deadline "etter fristen")}} class="late"{{end}}>{{.Deadline}}</td></tr>
+{{range .Entries}}<tr><td>{{when .When}}</td><td>{{.What}}</td><td>{{.Who}}</td><td>{{.Service}}</td><td>{{.LegalBasis}}</td><td{{if or (eq .Deadline "frist oversittet") (eq .Deadline "etter fristen")}} class="late"{{end}}>{{.DeadlineText}}</td></tr>
 {{end}}</table></body></html>
 `))

@@ -97,7 +97,8 @@ func (b *Bot) policy() policy.Deadlines { return b.municipality.CollaborationDea
 func (b *Bot) coordinatorDeadlines() workflows.CoordinatorDeadlines {
 	c := b.municipality.Coordinator
 	return workflows.CoordinatorDeadlines{DecisionWorkingDays: c.Decision, AcceptWorkingDays: c.Accept,
-		ReminderPercent: c.Reminder, ReescalateWorkingDays: c.Reescalate}
+		ReminderPercent: c.Reminder, ReescalateWorkingDays: c.Reescalate,
+		ProvisionalWarnDays: c.ProvisionalWarn, LateAppealMonths: c.LateAppealMonths}
 }
 
 // Wait blocks until the work the bot acknowledged to Slack is done (or ctx ends), so a

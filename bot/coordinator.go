@@ -25,6 +25,7 @@ const (
 	actionCoordLeave       = "k_slutter"
 	actionCoordEnd         = "k_avslutt"
 	actionCoordDetails     = "k_detaljer"
+	actionCoordWish        = "k_onske" // the person's wish for who coordinates, hol § 3-4 second paragraph
 	actionCoordRequest     = "k_be_om" // from a collaboration case: ask the KE for a coordinator
 	callbackCoordNew       = "ny_koordinator"
 )
@@ -77,13 +78,33 @@ func (b *Bot) openCoordinatorRequestFor(ctx context.Context, userID, triggerID, 
 			originInput.InitialOption = o
 		}
 	}
+	// When the request came in: the provisional answer's month counts from it (fvl § 11 a).
+	received := slack.NewDatePickerBlockElement(fieldAction)
+	received.InitialDate = b.now().In(calendar.Oslo).Format("2006-01-02")
+	services, err := b.otherServices(ctx, "")
+	if err != nil {
+		return err
+	}
+	var servicePairs []string
+	for _, s := range services {
+		servicePairs = append(servicePairs, s.ID, s.Name)
+	}
 	view := modalIn(tr, callbackCoordNew, tr.T("coord_new.title"), tr.T("coord_new.submit"), metadata{Channel: channel},
 		slack.NewSectionBlock(mrkdwn(tr.T("coord_new.intro")), nil, nil),
 		input("saksreferanse", tr.T("new_case.ref_label"), tr.T("coord_new.ref_hint"), false, textInput(false, ref)),
 		input("målgruppe", tr.T("coord_new.subject_label"), "", false, slack.NewRadioButtonsBlockElement(fieldAction,
-			options("barn", tr.T("new_case.child"), "voksen", tr.T("new_case.adult"))...)),
+			options(workflows.SubjectChild, tr.T("new_case.child"), workflows.SubjectExpected, tr.T("coord_new.subject_expected"),
+				workflows.SubjectAdult, tr.T("new_case.adult"))...)),
 		input("type", tr.T("coord_new.kind_label"), "", false, slack.NewRadioButtonsBlockElement(fieldAction, options(kinds...)...)),
 		input("opphav", tr.T("coord_new.origin_label"), "", false, originInput),
+		input("mottatt", tr.T("coord_new.received_label"), tr.T("coord_new.received_hint"), true, received),
+		// hol § 3-4 second paragraph: the person may say which service should coordinate.
+		input("ønske_hvem", tr.T("coord_wish.by_label"), tr.T("coord_wish.hint"), true, slack.NewRadioButtonsBlockElement(fieldAction,
+			options(workflows.WishByPerson, tr.T("coord_wish.by_person"), workflows.WishByChild, tr.T("coord_wish.by_child"),
+				workflows.WishByParents, tr.T("coord_wish.by_parents"))...)),
+		input("ønske_tjeneste", tr.T("coord_wish.service_label"), "", true,
+			slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(tr.T("modal.select_service")), fieldAction, options(servicePairs...)...)),
+		input("ønske_merknad", tr.T("coord_wish.note_label"), "", true, textInput(false, "")),
 		privacyNoteIn(tr),
 	)
 	_, err = b.slack.OpenViewContext(ctx, triggerID, view)
@@ -113,10 +134,26 @@ func (b *Bot) startCoordinatorRequest(ctx context.Context, cb slack.InteractionC
 		return fmt.Errorf("finner ikke koordinerende enhet i katalogen: %w", err)
 	}
 	origin := selectedValue(values, "opphav")
+	subject := selectedValue(values, "målgruppe")
+	if subject == workflows.SubjectExpected && kind != workflows.KindChildCoordinator {
+		return refuse("målgruppe", "coord_new.expected_child_only")
+	}
 	in := workflows.CoordinatorInput{
-		CaseRef: ref, Subject: selectedValue(values, "målgruppe"), Kind: kind, Origin: origin,
+		CaseRef: ref, Subject: subject, Kind: kind, Origin: origin,
 		RequestedBy: workflowActor(staff), CoordinatingUnitID: ke.ID, PolicyVersion: b.municipality.Version,
 		Deadlines: b.coordinatorDeadlines(),
+	}
+	if d, ok, err := pickedDate(values, "mottatt"); err != nil || (ok && d.After(b.now())) {
+		return refuse("mottatt", "coord_new.received_future")
+	} else if ok {
+		in.ReceivedAt = d
+	}
+	by, wished, note := selectedValue(values, "ønske_hvem"), selectedValue(values, "ønske_tjeneste"), inputValue(values, "ønske_merknad")
+	if wished != "" || note != "" {
+		if by == "" {
+			return refuse("ønske_hvem", "refusal.coord_wish_by")
+		}
+		in.Wish = &workflows.CoordinationWish{By: by, ServiceID: wished, Note: note}
 	}
 	if origin == workflows.OriginCollaboration && len(staff.ServiceIDs) > 0 {
 		in.OriginWorkflowID = workflows.WorkflowID(ref, staff.ServiceIDs[0])
@@ -186,23 +223,40 @@ func (b *Bot) coordinatorBlockAction(ctx context.Context, cb slack.InteractionCa
 			return "", true, err
 		}
 		var pairs []string
+		wished := ""
 		for _, s := range services {
 			pairs = append(pairs, s.ID, s.Name)
+			if st.Wish != nil && s.ID == st.Wish.ServiceID {
+				wished = s.Name
+			}
 		}
 		blocks := []slack.Block{
 			slack.NewSectionBlock(mrkdwn(tr.T("coord.name_intro", "Ref", st.CaseRef, "Title", title)), nil, nil),
+		}
+		if w := st.Wish; w != nil {
+			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(wishText(tr, *w, wished))))
+		}
+		blocks = append(blocks,
 			input("koordinator", tr.T("coord.coordinator_label"), "", false, slack.NewOptionsSelectBlockElement(slack.OptTypeUser, plain(tr.T("coord.pick_person")), fieldAction)),
 			input("tjeneste", tr.T("coord.service_label"), "", false, slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(tr.T("modal.select_service")), fieldAction, options(pairs...)...)),
-		}
+			input("ansvar_begrunnelse", tr.T("coord_wish.reason_label"), tr.T("coord_wish.reason_hint"), true, textInput(true, "")),
+		)
 		if kind.HealthPersonnel {
 			blocks = append(blocks, input("helsepersonell", tr.T("coord.health_label"), tr.T("coord.health_hint"), true,
 				slack.NewCheckboxGroupsBlockElement(fieldAction, options("ja", tr.T("coord.health_option"))...)))
 		}
 		view = modalIn(tr, "k_oppnevn", tr.T("coord.name_title"), tr.T("coord.name_submit"), md, blocks...)
-	case actionCoordDecline, actionCoordAppeal, actionCoordLeave, actionCoordEnd:
+	case actionCoordAppeal:
+		view = coordAppealView(tr, st, md, b.now())
+	case actionCoordWish:
+		services, err := b.otherServices(ctx, "")
+		if err != nil {
+			return "", true, err
+		}
+		view = coordWishView(tr, st, services, md)
+	case actionCoordDecline, actionCoordLeave, actionCoordEnd:
 		keys := map[string][2]string{
 			actionCoordDecline: {"coord.decline_title", "coord.decline_label"},
-			actionCoordAppeal:  {"coord.appeal_title", "coord.appeal_label"},
 			actionCoordLeave:   {"coord.leave_title", "coord.leave_label"},
 			actionCoordEnd:     {"coord.end_title", "coord.end_label"},
 		}[action.ActionID]
@@ -241,6 +295,10 @@ func mayActOnCoordinatorCase(staff store.Staff, st workflows.CoordinatorStatus, 
 		if !a.MemberOf(st.CoordinatingUnitID) {
 			return refuse("", "access.ke_only")
 		}
+	case actionCoordWish: // the KE, or who registered the request on the person's behalf
+		if !a.MemberOf(st.CoordinatingUnitID) && st.RequestedBy != staff.SlackUserID {
+			return refuse("", "access.ke_only")
+		}
 	case actionCoordDecline:
 		if st.Coordinator != nil && st.Coordinator.SlackUserID != staff.SlackUserID {
 			return refuse("", "access.nominee_only")
@@ -264,6 +322,9 @@ func coordAssessView(tr *i18n.Translator, st workflows.CoordinatorStatus, kind w
 		input("vedtak", tr.T("coord.decision_label"), "", false, slack.NewRadioButtonsBlockElement(fieldAction,
 			options("innvilget", tr.T("coord.granted"), "avslått", tr.T("coord.refused"))...)),
 		input("begrunnelse", tr.T("modal.reason"), tr.T("coord.assess_reason_hint"), false, textInput(true, "")),
+		// A refusal with every condition met must say why; the day of notice starts the appeal window.
+		input("avslag_alle_vilkår", tr.T("coord.refused_all_met_label"), tr.T("coord.refused_all_met_hint"), true, textInput(true, "")),
+		input("kjent", tr.T("coord.notified_label"), tr.T("coord.notified_hint"), true, slack.NewDatePickerBlockElement(fieldAction)),
 		privacyNoteIn(tr))
 	return modalIn(tr, "k_vurdering", tr.T("coord.assess_title"), tr.T("coord.assess_submit"), md, blocks...)
 }
@@ -288,7 +349,11 @@ func (b *Bot) coordinatorViewSubmission(ctx context.Context, cb slack.Interactio
 	var arg any
 	switch cb.View.CallbackID {
 	case "k_vurdering":
-		a := workflows.CoordinatorAssessment{Actor: actor, Granted: selectedValue(values, "vedtak") == "innvilget", Reasons: reason}
+		a := workflows.CoordinatorAssessment{Actor: actor, Granted: selectedValue(values, "vedtak") == "innvilget", Reasons: reason,
+			RefusedAllMet: inputValue(values, "avslag_alle_vilkår")}
+		if d, ok, _ := pickedDate(values, "kjent"); ok {
+			a.NotifiedAt = d
+		}
 		for _, c := range coordinatorKindOf(md.WorkflowID).Conditions {
 			a.Conditions = append(a.Conditions, workflows.ConditionAnswer{ID: c.ID, Met: selectedValue(values, "vilkår:"+c.ID) == "ja"})
 		}
@@ -306,11 +371,19 @@ func (b *Bot) coordinatorViewSubmission(ctx context.Context, cb slack.Interactio
 			named = st.Name
 		}
 		name, arg = workflows.UpdateCoordinatorName, workflows.CoordinatorNomination{Actor: actor, CoordinatorSlackUserID: user,
-			CoordinatorName: named, ServiceID: selectedValue(values, "tjeneste"), HealthPersonnel: len(selectedValues(values, "helsepersonell")) > 0}
+			CoordinatorName: named, ServiceID: selectedValue(values, "tjeneste"), HealthPersonnel: len(selectedValues(values, "helsepersonell")) > 0,
+			ResponsibilityReason: inputValue(values, "ansvar_begrunnelse")}
 	case actionCoordDecline:
 		name, arg = workflows.UpdateCoordinatorAnswer, workflows.NominationAnswer{Actor: actor, Accept: false, Reason: reason}
+	case actionCoordWish:
+		name, arg = workflows.UpdateCoordinatorWish, workflows.WishUpdate{Actor: actor, Wish: workflows.CoordinationWish{
+			By: selectedValue(values, "ønske_hvem"), ServiceID: selectedValue(values, "ønske_tjeneste"), Note: inputValue(values, "ønske_merknad")}}
 	case actionCoordAppeal:
-		name, arg = workflows.UpdateCoordinatorAppeal, workflows.CoordinatorAppeal{Actor: actor, Reason: reason}
+		a := workflows.CoordinatorAppeal{Actor: actor, Reason: reason, Late: selectedValue(values, "for_sent"), LateReason: inputValue(values, "for_sent_begrunnelse")}
+		if d, ok, _ := pickedDate(values, "mottatt"); ok {
+			a.ReceivedAt = d
+		}
+		name, arg = workflows.UpdateCoordinatorAppeal, a
 	case actionCoordLeave:
 		name, arg = workflows.UpdateCoordinatorLeaves, workflows.CoordinatorLeaving{Actor: actor, Reason: reason}
 	case actionCoordEnd:
@@ -336,6 +409,9 @@ func coordDetailsView(tr *i18n.Translator, st workflows.CoordinatorStatus) slack
 	if !st.NextDeadline.IsZero() {
 		lines = append(lines, tr.T("coord_details.next_deadline", "Date", st.NextDeadline))
 	}
+	if !st.ReceivedAt.IsZero() {
+		lines = append(lines, tr.T("coord_details.received", "Date", st.ReceivedAt))
+	}
 	provisional := tr.T("coord_details.provisional_due", "Date", st.ProvisionalDue)
 	if !st.ProvisionalSentAt.IsZero() {
 		provisional += tr.T("coord_details.provisional_sent", "Date", st.ProvisionalSentAt)
@@ -359,15 +435,104 @@ func coordDetailsView(tr *i18n.Translator, st workflows.CoordinatorStatus) slack
 	}
 	if !st.AppealDeadline.IsZero() {
 		right := st.AppealRight
-		if right == workflows.AppealRightText {
+		if right == workflows.AppealRightText || right == workflows.AppealRightTextBefore {
 			right = tr.T("coord.appeal_right")
 		}
 		lines = append(lines, tr.T("coord_details.appeal", "Date", st.AppealDeadline, "Right", right))
+		if !st.NotifiedAt.IsZero() {
+			lines = append(lines, tr.T("coord_details.notified", "Date", st.NotifiedAt))
+		}
+		if !st.LateAppealUntil.IsZero() && st.Step == workflows.CoordStepAppealLate {
+			lines = append(lines, tr.T("coord_details.late_open", "Date", st.LateAppealUntil))
+		}
+	}
+	if a := st.Appeal; a != nil && a.Late != "" {
+		key := "coord_details.late_considered"
+		if a.Late == workflows.LateAppealReject {
+			key = "coord_details.late_rejected"
+		}
+		lines = append(lines, tr.T(key, "Date", a.ReceivedAt, "Reason", a.LateReason))
+	}
+	for _, d := range st.Decisions {
+		if d.RefusedAllMet != "" {
+			lines = append(lines, tr.T("coord_details.refused_all_met", "Reason", d.RefusedAllMet))
+		}
+	}
+	if w := st.Wish; w != nil {
+		lines = append(lines, wishText(tr, *w, w.ServiceID))
+	}
+	if st.Responsibility != "" {
+		lines = append(lines, tr.T("coord_details.responsibility", "Service", st.Responsibility))
+		if c := st.Coordinator; c != nil && c.ResponsibilityReason != "" {
+			lines = append(lines, tr.T("coord_details.responsibility_reason", "Reason", c.ResponsibilityReason))
+		}
 	}
 	if c := st.Coordinator; c != nil {
 		lines = append(lines, tr.T("coord_details.coordinator", "User", c.SlackUserID, "Service", c.ServiceID, "Answer", nominationText(tr, c.Answer)))
 	}
 	return modalIn(tr, "k_detaljer_vis", tr.T("coord_details.title", "Ref", st.CaseRef), "", metadata{}, slack.NewSectionBlock(mrkdwn(strings.Join(lines, "\n")), nil, nil))
+}
+
+// coordAppealView records an appeal: when it came in, and, after the window (pbrl § 7-5),
+// the KE's decision whether to consider it anyway (fvl § 31).
+func coordAppealView(tr *i18n.Translator, st workflows.CoordinatorStatus, md metadata, now time.Time) slack.ModalViewRequest {
+	received := slack.NewDatePickerBlockElement(fieldAction)
+	received.InitialDate = now.In(calendar.Oslo).Format("2006-01-02")
+	blocks := []slack.Block{
+		slack.NewSectionBlock(mrkdwn(tr.T("coord.reason_intro", "Ref", st.CaseRef, "Title", kindTitle(tr, st.Kind))), nil, nil),
+		input("begrunnelse", tr.T("coord.appeal_label"), "", false, textInput(true, "")),
+		input("mottatt", tr.T("coord.appeal_received_label"), tr.T("coord.appeal_received_hint", "Date", st.AppealDeadline), true, received),
+	}
+	if !st.AppealDeadline.IsZero() && now.After(st.AppealDeadline) {
+		blocks = append(blocks,
+			slack.NewSectionBlock(mrkdwn(tr.T("coord.appeal_late_intro", "Date", st.AppealDeadline)), nil, nil),
+			input("for_sent", tr.T("coord.appeal_late_label"), "", true, slack.NewRadioButtonsBlockElement(fieldAction,
+				options(workflows.LateAppealConsider, tr.T("coord.appeal_late_consider"), workflows.LateAppealReject, tr.T("coord.appeal_late_reject"))...)),
+			input("for_sent_begrunnelse", tr.T("coord.appeal_late_reason_label"), "", true, textInput(true, "")))
+	}
+	blocks = append(blocks, privacyNoteIn(tr))
+	return modalIn(tr, actionCoordAppeal, tr.T("coord.appeal_title"), tr.T("modal.register"), md, blocks...)
+}
+
+// coordWishView records or changes the person's wish for which service coordinates.
+func coordWishView(tr *i18n.Translator, st workflows.CoordinatorStatus, services []serviceOption, md metadata) slack.ModalViewRequest {
+	var pairs []string
+	for _, s := range services {
+		pairs = append(pairs, s.ID, s.Name)
+	}
+	return modalIn(tr, actionCoordWish, tr.T("coord_wish.title"), tr.T("modal.register"), md,
+		slack.NewSectionBlock(mrkdwn(tr.T("coord_wish.hint")), nil, nil),
+		input("ønske_hvem", tr.T("coord_wish.by_label"), "", false, slack.NewRadioButtonsBlockElement(fieldAction,
+			options(workflows.WishByPerson, tr.T("coord_wish.by_person"), workflows.WishByChild, tr.T("coord_wish.by_child"),
+				workflows.WishByParents, tr.T("coord_wish.by_parents"))...)),
+		input("ønske_tjeneste", tr.T("coord_wish.service_label"), "", true,
+			slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(tr.T("modal.select_service")), fieldAction, options(pairs...)...)),
+		input("ønske_merknad", tr.T("coord_wish.note_label"), "", true, textInput(false, "")),
+		privacyNoteIn(tr))
+}
+
+// pickedDate reads a date picker (Oslo midnight); ok is false when none was picked.
+func pickedDate(values map[string]map[string]slack.BlockAction, block string) (t time.Time, ok bool, err error) {
+	v := values[block][fieldAction].SelectedDate
+	if v == "" {
+		return time.Time{}, false, nil
+	}
+	t, err = time.ParseInLocation("2006-01-02", v, calendar.Oslo)
+	return t, err == nil, err
+}
+
+// wishText says who wished which service to coordinate (hol § 3-4 second paragraph).
+func wishText(tr *i18n.Translator, w workflows.CoordinationWish, service string) string {
+	if service == "" {
+		service = w.ServiceID
+	}
+	by := map[string]string{workflows.WishByPerson: "coord_wish.by_person", workflows.WishByChild: "coord_wish.by_child",
+		workflows.WishByParents: "coord_wish.by_parents"}[w.By]
+	who := w.By
+	if by != "" {
+		who = tr.T(by)
+	}
+	return tr.T("coord_details.wish", "Who", who, "Service", service, "Note", w.Note)
 }
 
 func capitalize(s string) string {

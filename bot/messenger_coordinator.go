@@ -57,7 +57,8 @@ func (m *Messenger) renderCoordinator(ctx context.Context, n activities.Notice) 
 			key = "coord_notice.request_appeal"
 		}
 		return msg(say(key, "Subject", subjectText(tr, n.Subject), "Citation", kind.Citation),
-			btn(actionCoordAssess, "coord_notice.assess", slack.StylePrimary), btn(actionCoordProvisional, "coord_notice.provisional", ""))
+			btn(actionCoordAssess, "coord_notice.assess", slack.StylePrimary), btn(actionCoordProvisional, "coord_notice.provisional", ""),
+			btn(actionCoordWish, "coord_notice.wish", ""))
 	case workflows.NoticeCoordinatorProvisionalDue:
 		return msg(say("coord_notice.provisional_due"),
 			btn(actionCoordProvisional, "coord_notice.provisional", slack.StylePrimary), btn(actionCoordAssess, "coord_notice.assess", ""))
@@ -69,6 +70,8 @@ func (m *Messenger) renderCoordinator(ctx context.Context, n activities.Notice) 
 			return msg(say("coord_notice.granted", "User", n.By), btn(actionCoordName, "coord_notice.name", slack.StylePrimary))
 		case "avslått":
 			return msg(say("coord_notice.refused", "User", n.By, "Date", n.Deadline), btn(actionCoordAppeal, "coord_notice.appeal", ""))
+		case workflows.OutcomeLateAppealRejected:
+			return msg(say("coord_notice.late_appeal_rejected", "User", n.By))
 		default:
 			return msg(say("coord_notice.upheld"))
 		}
@@ -110,6 +113,7 @@ var coordAnswerWords = words{
 var coordOutcomeWords = words{
 	workflows.OutcomeCoordinationEnded: "coord_outcome.ended", workflows.OutcomeRefusalFinal: "coord_outcome.refusal_final",
 	workflows.OutcomeAppealForwarded: "coord_outcome.forwarded", workflows.OutcomeWithdrawnUndecided: "coord_outcome.withdrawn",
+	workflows.OutcomeLateAppealRejected: "coord_outcome.late_appeal_rejected",
 }
 
 // coordAnswerText says the answer a coordinator case's step was given: a decision or a

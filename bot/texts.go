@@ -89,7 +89,7 @@ var (
 		workflows.CloseServicesEnded: "close_reason.services_ended", workflows.CloseMerged: "close_reason.merged",
 	}
 	// subjectWords say whom a case concerns.
-	subjectWords = words{"barn": "subject.child", "voksen": "subject.adult"}
+	subjectWords = words{"barn": "subject.child", "voksen": "subject.adult", workflows.SubjectExpected: "subject.expected"}
 	// basisWords say a consent's basis or form.
 	basisWords = words{
 		workflows.BasisConsent: "basis.consent", workflows.BasisStatutory: "basis.statutory",
@@ -140,13 +140,14 @@ func planItemText(tr *i18n.Translator, id, fallback string) string {
 
 // waitingWords translate what a coordinator case waits for, as its status says it in bokmål.
 var waitingWords = words{
-	"venter på vedtak":                   "waiting.decision",
-	"venter på eventuell klage":          "waiting.appeal",
-	"venter på ny vurdering etter klage": "waiting.reassessment",
-	"venter på svar fra koordinator":     "waiting.coordinator_answer",
-	"koordinator oppnevnt":               "waiting.named",
-	"venter på oppnevning":               "waiting.appointment",
-	"venter på ny oppnevning":            "waiting.new_appointment",
+	"venter på vedtak":                                               "waiting.decision",
+	"venter på eventuell klage":                                      "waiting.appeal",
+	"venter på ny vurdering etter klage":                             "waiting.reassessment",
+	"venter på svar fra koordinator":                                 "waiting.coordinator_answer",
+	"koordinator oppnevnt":                                           "waiting.named",
+	"venter på oppnevning":                                           "waiting.appointment",
+	"venter på ny oppnevning":                                        "waiting.new_appointment",
+	"klagefristen er ute; en for sen klage kan fortsatt registreres": "waiting.late_appeal",
 }
 
 // nominationWords say a nominated coordinator's answer ("godtatt", "utløpt", ...).
@@ -160,7 +161,7 @@ var coordStepWords = words{
 	"vurdering": "coord_step.assess", "vedtak": "coord_step.assess",
 	"foreløpig-svar": "coord_step.provisional",
 	"klage":          "coord_step.appeal", "klagevurdering": "coord_step.appeal",
-	"klagefrist": "coord_step.appeal_window",
+	"klagefrist": "coord_step.appeal_window", "klagefrist-ute": "coord_step.appeal_late",
 	"oppnevning": "coord_step.appoint", "ny-oppnevning": "coord_step.appoint",
 	"svar-oppnevning":   "coord_step.answer",
 	"koordinator-aktiv": "coord_step.active",

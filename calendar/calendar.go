@@ -116,8 +116,15 @@ func EasterSunday(year int) time.Time {
 	return time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
 }
 
-// FormatDate writes a deadline the way Norwegian users read it: "fredag 27.11.2026 kl. 14:00".
+// FormatDate writes a deadline the way Norwegian users read it: "fredag 04.12.2026". A
+// deadline is a day (it runs to the end of that day), so no clock time is shown.
 func FormatDate(t time.Time) string {
+	local := t.In(Oslo)
+	return weekdays[local.Weekday()] + " " + local.Format("02.01.2006")
+}
+
+// FormatDateTime writes a moment, not a deadline: "fredag 27.11.2026 kl. 14:00".
+func FormatDateTime(t time.Time) string {
 	local := t.In(Oslo)
 	return weekdays[local.Weekday()] + " " + local.Format("02.01.2006 kl. 15:04")
 }

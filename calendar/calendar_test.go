@@ -74,7 +74,11 @@ func TestWorkingDaysBetween(t *testing.T) {
 }
 
 func TestFormatDate(t *testing.T) {
-	if got := FormatDate(oslo(t, "2026-11-27 14:00")); got != "fredag 27.11.2026 kl. 14:00" {
+	// A deadline is a day: no clock time, even for an end-of-day instant.
+	if got := FormatDate(oslo(t, "2026-12-04 23:59")); got != "fredag 04.12.2026" {
+		t.Errorf("got %q", got)
+	}
+	if got := FormatDateTime(oslo(t, "2026-11-27 14:00")); got != "fredag 27.11.2026 kl. 14:00" {
 		t.Errorf("got %q", got)
 	}
 }

@@ -14,7 +14,7 @@
 //	tr.T("cmd.status_usage")                   // a text without arguments
 //	tr.T("case.created", "Ref", ref, "Service", name) // named arguments, as pairs
 //	tr.N("mine.overdue", n, "Unit", ke)        // plural by n ({{.Count}} in the text)
-//	tr.Date(deadline)                           // "fredag 27.11.2026 kl. 14:00"
+//	tr.Date(deadline)                           // "fredag 27.11.2026": a deadline is a day
 //
 // A Message (i18n.Msg) is a key with its arguments, to be said later in a language not yet
 // known: the workflows' refusals carry one to the bot, which renders it for the user.
@@ -231,8 +231,9 @@ func (t *Translator) render(m Message) (string, error) {
 	return t.loc.Localize(lc)
 }
 
-// Date writes a moment the way the translator's readers expect it, in Norwegian time:
-// "fredag 27.11.2026 kl. 14:00" in bokmål.
+// Date writes a day the way the translator's readers expect it, in Norwegian time:
+// "fredag 27.11.2026" in bokmål. Deadlines run to the end of their day (docs/FRISTER.md),
+// so the catalogues' date.layout has no clock time.
 func (t *Translator) Date(at time.Time) string {
 	local := at.In(oslo)
 	weekday := t.T(weekdayKeys[local.Weekday()])

@@ -198,10 +198,10 @@ func TestDatesPerLanguage(t *testing.T) {
 	if got, want := For(Bokmal).Date(at), calendar.FormatDate(at); got != want {
 		t.Errorf("bokmål %q, calendar %q", got, want)
 	}
-	if got := For(Nynorsk).Date(at.AddDate(0, 0, 3)); got != "måndag 30.11.2026 kl. 14:00" {
+	if got := For(Nynorsk).Date(at.AddDate(0, 0, 3)); got != "måndag 30.11.2026" {
 		t.Errorf("nynorsk %q", got)
 	}
-	if got := For(English).Date(at); got != "Friday 27 November 2026 at 14:00" {
+	if got := For(English).Date(at); got != "Friday 27 November 2026" {
 		t.Errorf("English %q", got)
 	}
 }
@@ -253,7 +253,7 @@ func TestMessageRoundTrip(t *testing.T) {
 			t.Errorf("%s: %q became %q", lang, a, b)
 		}
 	}
-	if got := For(Bokmal).Render(back); got != "Klagefristen gikk ut mandag 21.12.2026 kl. 10:00 (fire uker, pbrl § 7-2)." {
+	if got := For(Bokmal).Render(back); !strings.HasPrefix(got, "Klagefristen gikk ut mandag 21.12.2026 (fire uker, pbrl § 7-5).") || strings.Contains(got, "kl.") {
 		t.Errorf("%q", got)
 	}
 }

@@ -13,7 +13,7 @@ import (
 
 // Municipality is a municipality's local policy, as read from its policy file. Statutory
 // rules (the provisional answer after one month, fvl § 11 a; the four-week appeal window,
-// pbrl § 7-2; specialist care's 10 working days, pbrl § 2-2) are fixed in code and cannot
+// pbrl § 7-5; specialist care's 10 working days, pbrl § 2-2) are fixed in code and cannot
 // be set here.
 type Municipality struct {
 	Version      string `yaml:"versjon"`
@@ -38,6 +38,12 @@ type Municipality struct {
 		Accept     int `yaml:"svar_på_oppnevning_virkedager"`
 		Reminder   int `yaml:"påminnelse_prosent"`
 		Reescalate int `yaml:"ny_eskalering_virkedager"`
+		// ProvisionalWarn: calendar days before the month for a provisional answer (fvl § 11 a)
+		// runs out that the KE is warned.
+		ProvisionalWarn int `yaml:"varsel_før_foreløpig_svar_dager"`
+		// LateAppealMonths: how long a refused case stays open after the appeal window, so a
+		// late appeal (fvl § 31) can be recorded in it.
+		LateAppealMonths int `yaml:"åpen_for_sen_klage_måneder"`
 	} `yaml:"koordinator"`
 	IndividualPlan struct {
 		RemindDaysBefore int `yaml:"påminnelse_dager_før_revisjon"`
@@ -49,8 +55,8 @@ type Municipality struct {
 var statutory = map[string]string{
 	"foreløpig_svar":        "foreløpig svar etter én måned er lovfestet (forvaltningsloven § 11 a)",
 	"foreløpig_svar_dager":  "foreløpig svar etter én måned er lovfestet (forvaltningsloven § 11 a)",
-	"klagefrist":            "klagefristen på fire uker er lovfestet (pasient- og brukerrettighetsloven § 7-2)",
-	"klagefrist_dager":      "klagefristen på fire uker er lovfestet (pasient- og brukerrettighetsloven § 7-2)",
+	"klagefrist":            "klagefristen på fire uker er lovfestet (pasient- og brukerrettighetsloven § 7-5)",
+	"klagefrist_dager":      "klagefristen på fire uker er lovfestet (pasient- og brukerrettighetsloven § 7-5)",
 	"vurdering_henvisning":  "spesialisthelsetjenestens 10 virkedager er lovfestet (pasient- og brukerrettighetsloven § 2-2)",
 	"henvisning_virkedager": "spesialisthelsetjenestens 10 virkedager er lovfestet (pasient- og brukerrettighetsloven § 2-2)",
 }
@@ -64,6 +70,7 @@ func DefaultMunicipality() Municipality {
 	m.Collaboration.Reminder, m.Collaboration.Reescalate = d.ReminderPercent, d.ReescalateWorkingDays
 	m.Collaboration.ConsentMonths, m.Collaboration.EvaluationMonths, m.Collaboration.EvaluationRemind = d.ConsentValidMonths, d.EvaluationMonths, d.EvaluationRemindWorkingDays
 	m.Coordinator.Decision, m.Coordinator.Accept, m.Coordinator.Reminder, m.Coordinator.Reescalate = 10, 10, 60, 5
+	m.Coordinator.ProvisionalWarn, m.Coordinator.LateAppealMonths = 7, 3
 	m.IndividualPlan.RemindDaysBefore, m.IndividualPlan.Reescalate = 14, 5
 	return m
 }
@@ -149,6 +156,12 @@ func (m Municipality) Validate() error {
 	atLeast("koordinator.svar_på_oppnevning_virkedager", k.Accept, 1)
 	percent("koordinator.påminnelse_prosent", k.Reminder)
 	atLeast("koordinator.ny_eskalering_virkedager", k.Reescalate, 1)
+	if k.ProvisionalWarn < 1 || k.ProvisionalWarn > 27 {
+		problems = append(problems, fmt.Sprintf("koordinator.varsel_før_foreløpig_svar_dager må være mellom 1 og 27 (er %d): varselet skal komme før måneden er ute", k.ProvisionalWarn))
+	}
+	if k.LateAppealMonths < 1 || k.LateAppealMonths > 12 {
+		problems = append(problems, fmt.Sprintf("koordinator.åpen_for_sen_klage_måneder må være mellom 1 og 12 (er %d)", k.LateAppealMonths))
+	}
 	atLeast("individuell_plan.påminnelse_dager_før_revisjon", m.IndividualPlan.RemindDaysBefore, 1)
 	atLeast("individuell_plan.ny_eskalering_virkedager", m.IndividualPlan.Reescalate, 1)
 	if len(problems) > 0 {
@@ -162,5 +175,5 @@ func (m Municipality) CollaborationDeadlines() Deadlines {
 	c := m.Collaboration
 	return Deadlines{Version: m.Version, ClarifyWorkingDays: c.Clarify, AssessWorkingDays: c.Assess,
 		ContactWorkingDays: c.Contact, AnswerWorkingDays: c.Answer, ReminderPercent: c.Reminder, ReescalateWorkingDays: c.Reescalate,
-		ConsentValidMonths: c.ConsentMonths, EvaluationMonths: c.EvaluationMonths, EvaluationRemindWorkingDays: c.EvaluationRemind}
+		ConsentValidMonths: c.ConsentMonths, EvaluationMonths: c.EvaluationMonths, EvaluationRemindWorkingDays: c.EvaluationRemind, Counting: CountingDays}
 }

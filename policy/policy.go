@@ -35,7 +35,16 @@ type Deadlines struct {
 	EvaluationMonths int `json:",omitempty"`
 	// EvaluationRemindWorkingDays is how long before the evaluation date the reminder goes.
 	EvaluationRemindWorkingDays int `json:",omitempty"`
+	// Counting is the version of the counting rules the case runs under. It travels in the
+	// case input, so a running case keeps the rules it started with (and its recorded history
+	// replays): 0, clock-time deadlines (before 2026-11); 1 (CountingDays), a deadline ends
+	// at the end of its day, a reminder never lands on a day off, and escalations after an
+	// outage repeat from the moment the case wakes rather than in a burst.
+	Counting int `json:",omitempty"`
 }
+
+// CountingDays is the counting rule new cases start with (see Deadlines.Counting).
+const CountingDays = 1
 
 // Default is the suggested default policy of DOMAIN.md.
 func Default() Deadlines {
@@ -49,17 +58,23 @@ func Default() Deadlines {
 		ReescalateWorkingDays:       5,
 		EvaluationMonths:            3,
 		EvaluationRemindWorkingDays: 5,
+		Counting:                    CountingDays,
 	}
 }
 
 // Validate refuses a policy that would let a case stall or remind after its deadline.
 func (d Deadlines) Validate() error {
-	for name, v := range map[string]int{
-		"avklaring": d.ClarifyWorkingDays, "vurdering": d.AssessWorkingDays,
-		"kontakt": d.ContactWorkingDays, "svar": d.AnswerWorkingDays, "ny eskalering": d.ReescalateWorkingDays,
+	// A slice, not a map: the workflow calls this, and the first problem named must not
+	// depend on map order.
+	for _, f := range []struct {
+		name string
+		v    int
+	}{
+		{"avklaring", d.ClarifyWorkingDays}, {"vurdering", d.AssessWorkingDays}, {"kontakt", d.ContactWorkingDays},
+		{"svar", d.AnswerWorkingDays}, {"ny eskalering", d.ReescalateWorkingDays},
 	} {
-		if v < 1 {
-			return fmt.Errorf("fristpolicy %q: fristen for %s må være minst 1 virkedag (er %d)", d.Version, name, v)
+		if f.v < 1 {
+			return fmt.Errorf("fristpolicy %q: fristen for %s må være minst 1 virkedag (er %d)", d.Version, f.name, f.v)
 		}
 	}
 	if d.ReminderPercent < 1 || d.ReminderPercent > 99 {
@@ -80,9 +95,26 @@ type Period struct {
 }
 
 // NewPeriod counts workingDays from start and places the reminder at ReminderPercent of the
-// wall-clock span, so a 5-day period started on a Monday reminds on Thursday.
+// wall-clock span, so a 5-day period started on a Monday reminds on Thursday. Under
+// CountingDays the period ends at the end of its last day and the reminder moves to the
+// working day before when it would land on a weekend or public holiday.
 func (d Deadlines) NewPeriod(start time.Time, workingDays int) Period {
+	if d.Counting >= CountingDays {
+		due := calendar.WorkingDayDeadline(start, workingDays)
+		return Period{Start: start, Remind: calendar.ReminderBetween(start, due, d.ReminderPercent), Due: due}
+	}
 	due := calendar.AddWorkingDays(start, workingDays)
 	remind := start.Add(due.Sub(start) * time.Duration(d.ReminderPercent) / 100)
 	return Period{Start: start, Remind: remind, Due: due}
+}
+
+// NextEscalation is when the KE is told again after an escalation that was due at last and
+// fired at now: every ReescalateWorkingDays. Under CountingDays, a case that wakes after an
+// outage with several repeats overdue sends one, and counts the next from now.
+func (d Deadlines) NextEscalation(last, now time.Time) time.Time {
+	next := calendar.AddWorkingDays(last, d.ReescalateWorkingDays)
+	if d.Counting >= CountingDays && !next.After(now) {
+		next = calendar.WorkingDayDeadline(now, d.ReescalateWorkingDays)
+	}
+	return next
 }

@@ -489,7 +489,7 @@ func (c *dutyCase) fireAlarms(now time.Time) {
 		}
 		if d.Reminded && !now.Before(d.NextEscalation) {
 			d.Escalations++
-			d.NextEscalation = calendar.AddWorkingDays(d.NextEscalation, c.in.Policy.ReescalateWorkingDays)
+			d.NextEscalation = c.in.Policy.NextEscalation(d.NextEscalation, now) // from now after an outage (policy.CountingDays)
 			c.audit(fmt.Sprintf("eskalering:%s:%d", d.Key, d.Escalations), Actor{SlackUserID: System}, d.Responsible, "frist_oversittet",
 				fmt.Sprintf("Frist for %s hos %s gikk ut %s; eskalert til koordinerende enhet (%d. gang).", d.Step, d.Responsible, calendar.FormatDate(d.Due), d.Escalations),
 				map[string]any{"frist": d.Due, "eskaleringer": d.Escalations}, now, "lokal fristpolicy "+c.in.Policy.Version+"; hol § 7-3")

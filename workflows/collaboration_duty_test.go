@@ -201,7 +201,7 @@ func TestStep1ReminderAndEscalation(t *testing.T) {
 	if len(reminders) != 1 || reminders[0].ServiceID != "helsestasjon" || reminders[0].Step != "avklaring" {
 		t.Fatalf("reminders %+v", reminders)
 	}
-	due := calendar.AddWorkingDays(monday, 5)
+	due := calendar.WorkingDayDeadline(monday, 5) // policy.CountingDays: to the end of the day
 	if !reminders[0].Deadline.Equal(due) {
 		t.Errorf("reminder names deadline %s, want %s", reminders[0].Deadline, due)
 	}

@@ -40,6 +40,9 @@ func CoordinatorAppointment(ctx workflow.Context, in CoordinatorInput) (Coordina
 	}
 	c := &coordCase{in: in, kind: CoordinatorKinds[in.Kind],
 		effectQueue: newEffectQueue(workflow.GetInfo(ctx), in.CaseRef, in.Subject, CoordinatorKinds[in.Kind].Citation)}
+	// Deadlines as the law counts them (docs/FRISTER.md). A case started before keeps the
+	// old counting for its whole life, so its recorded history replays.
+	c.lawDays = workflow.GetVersion(ctx, versionLawDays, workflow.DefaultVersion, 1) >= 1
 	c.open(workflow.Now(ctx)) // before the handlers, as in CollaborationDuty
 	if err := c.register(ctx); err != nil {
 		return CoordinatorStatus{}, err
@@ -49,6 +52,10 @@ func CoordinatorAppointment(ctx workflow.Context, in CoordinatorInput) (Coordina
 	return c.st, err
 }
 
+// versionLawDays guards the counting of docs/FRISTER.md: end-of-day deadlines, reminders on
+// working days, the calendar month, the appeal window from notice with late appeals.
+const versionLawDays = "frister-som-loven"
+
 // Validate refuses a request the workflow cannot carry; the text is shown to staff.
 func (in CoordinatorInput) Validate() error {
 	kind, ok := CoordinatorKinds[in.Kind]
@@ -57,10 +64,12 @@ func (in CoordinatorInput) Validate() error {
 		return fmt.Errorf("koordinatorforespørselen mangler saksreferanse")
 	case !ok:
 		return fmt.Errorf("ukjent koordinatortype %q: velg koordinator, barnekoordinator eller spesialist", in.Kind)
-	case in.Subject != "barn" && in.Subject != "voksen":
-		return fmt.Errorf("personen må være «barn» eller «voksen» (er %q)", in.Subject)
-	case kind.Kind == KindChildCoordinator && in.Subject != "barn":
-		return fmt.Errorf("barnekoordinator (hol § 7-2 a) gjelder bare barn under 18 år")
+	case in.Subject != SubjectChild && in.Subject != SubjectAdult && in.Subject != SubjectExpected:
+		return fmt.Errorf("personen må være «barn», «voksen» eller «venter-barn» (er %q)", in.Subject)
+	case kind.Kind == KindChildCoordinator && in.Subject == SubjectAdult:
+		return fmt.Errorf("barnekoordinator (hol § 7-2 a) gjelder en familie som har eller venter et barn under 18 år")
+	case kind.Kind != KindChildCoordinator && in.Subject == SubjectExpected:
+		return fmt.Errorf("en familie som venter barn kan be om barnekoordinator (pbrl § 2-5 c), ikke %s", kind.Title)
 	case in.Origin != OriginRequest && in.Origin != OriginReport && in.Origin != OriginCollaboration:
 		return fmt.Errorf("ukjent opphav %q: velg forespørsel, melding eller samarbeidssak", in.Origin)
 	case in.Origin == OriginCollaboration && strings.TrimSpace(in.OriginWorkflowID) == "":
@@ -84,6 +93,12 @@ func (in CoordinatorInput) Validate() error {
 	if d.ReminderPercent < 1 || d.ReminderPercent > 99 {
 		return fmt.Errorf("fristpolicy %q: påminnelse må komme mellom 1 og 99 %% av fristen (er %d)", in.PolicyVersion, d.ReminderPercent)
 	}
+	if d.ProvisionalWarnDays < 0 || d.ProvisionalWarnDays > 27 || d.LateAppealMonths < 0 || d.LateAppealMonths > 12 {
+		return fmt.Errorf("fristpolicy %q: varsel før foreløpig svar må være 0–27 dager og åpen for sen klage 0–12 måneder", in.PolicyVersion)
+	}
+	if w := in.Wish; w != nil && w.By != WishByPerson && w.By != WishByChild && w.By != WishByParents {
+		return fmt.Errorf("ukjent hvem som ønsker (%q): velg personen, barnet eller foreldrene", w.By)
+	}
 	return nil
 }
 
@@ -97,6 +112,8 @@ type coordCase struct {
 	lastSA coordSearchAttributes
 	saSet  bool
 	round  int // naming rounds, for deadline keys
+	// lawDays: the case counts deadlines as docs/FRISTER.md says (versionLawDays).
+	lawDays bool
 }
 
 type coordSearchAttributes struct {
@@ -108,13 +125,14 @@ type coordSearchAttributes struct {
 
 func (c *coordCase) register(ctx workflow.Context) error {
 	return registerHandlers(ctx, func() (CoordinatorStatus, error) { return c.st, nil }, []updateHandler{
-		{UpdateCoordinatorAssess, c.assess, c.validateAssess},
+		{UpdateCoordinatorAssess, c.assess, c.validateAssessAt},
 		{UpdateCoordinatorProvisional, c.provisional, c.validateProvisional},
 		{UpdateCoordinatorAppeal, c.appeal, c.validateAppeal},
 		{UpdateCoordinatorName, c.name, c.validateName},
 		{UpdateCoordinatorAnswer, c.answer, c.validateAnswer},
 		{UpdateCoordinatorLeaves, c.leave, c.validateLeave},
 		{UpdateCoordinatorEnd, c.end, c.validateEnd},
+		{UpdateCoordinatorWish, c.recordWish, c.validateWish},
 	})
 }
 
@@ -133,23 +151,72 @@ func (c *coordCase) open(now time.Time) {
 		OpenedAt: now, Step: CoordStepAssess, Waiting: "venter på vedtak", Checklist: checklist,
 		ProvisionalDue: ProvisionalAnswerDue(now),
 	}
-	decision := c.startDeadline(dlDecision, dlDecision, c.in.CoordinatingUnitID, "", now, c.in.Deadlines.DecisionWorkingDays)
-	// The provisional answer has no reminder of its own: the decision deadline reminds and
-	// escalates long before the month is out.
-	due := c.st.ProvisionalDue
+	if !c.lawDays {
+		decision := c.startDeadline(dlDecision, dlDecision, c.in.CoordinatingUnitID, "", now, c.in.Deadlines.DecisionWorkingDays)
+		// The provisional answer has no reminder of its own: the decision deadline reminds and
+		// escalates long before the month is out.
+		due := c.st.ProvisionalDue
+		c.st.Deadlines = append(c.st.Deadlines, Deadline{Key: dlProvisional, Step: dlProvisional, Responsible: c.in.CoordinatingUnitID,
+			Start: now, Remind: due, Due: due, NextEscalation: due})
+		c.refreshSummary()
+		c.announce(now, decision, due)
+		return
+	}
+	// The month counts from when the request came in (fvl § 11 a), which may be before it
+	// was registered; the KE is warned ProvisionalWarnDays before it runs out, on a working day.
+	received := now
+	if r := c.in.ReceivedAt; !r.IsZero() && r.Before(now) {
+		received = r
+	}
+	c.st.ReceivedAt = received
+	due := ProvisionalAnswerDeadline(received)
+	c.st.ProvisionalDue = due
+	decision := c.startDeadline(dlDecision, dlDecision, c.in.CoordinatingUnitID, "", received, c.in.Deadlines.DecisionWorkingDays)
+	y, m, d := due.Date()
+	warn := calendar.OnOrBeforeWorkingDay(time.Date(y, m, d-c.in.Deadlines.provisionalWarnDays(), 8, 0, 0, 0, calendar.Oslo))
+	if warn.Before(received) {
+		warn = received
+	}
 	c.st.Deadlines = append(c.st.Deadlines, Deadline{Key: dlProvisional, Step: dlProvisional, Responsible: c.in.CoordinatingUnitID,
-		Start: now, Remind: due, Due: due, NextEscalation: due})
+		Start: received, Remind: warn, Due: due, NextEscalation: due})
+	if w := c.in.Wish; w != nil {
+		wish := *w
+		c.st.Wish = &wish
+	}
 	c.refreshSummary()
+	c.announce(now, decision, due)
+}
+
+// announce writes the request to the ledger and asks the KE to assess it.
+func (c *coordCase) announce(now, decision, due time.Time) {
+	detail := map[string]any{"type": c.kind.Kind, "opphav": c.in.Origin, "opphav_workflow": c.in.OriginWorkflowID,
+		"fristpolicy": c.in.PolicyVersion, "vedtaksfrist": decision, "foreløpig_svar_frist": due}
+	if c.lawDays {
+		detail["mottatt"] = c.st.ReceivedAt
+		if w := c.st.Wish; w != nil {
+			detail["ønske_koordinering"] = map[string]any{"hvem": w.By, "tjeneste": w.ServiceID, "merknad": w.Note}
+		}
+	}
 	c.audit("forespørsel", c.in.RequestedBy, c.in.CoordinatingUnitID, "koordinator_forespurt",
 		fmt.Sprintf("Forespørsel om %s i sak %s (%s, %s) mottatt; vedtaksfrist %s, foreløpig svar senest %s.",
 			c.kind.Title, c.in.CaseRef, c.in.Subject, c.in.Origin, calendar.FormatDate(decision), calendar.FormatDate(due)),
-		map[string]any{"type": c.kind.Kind, "opphav": c.in.Origin, "opphav_workflow": c.in.OriginWorkflowID,
-			"fristpolicy": c.in.PolicyVersion, "vedtaksfrist": decision, "foreløpig_svar_frist": due}, now)
+		detail, now)
 	c.notify(activities.Notice{Kind: NoticeCoordinatorRequest, ToCoordinatingUnit: true, Step: string(CoordStepAssess),
 		About: c.kind.Kind, Deadline: decision}, string(CoordStepAssess), "")
 }
 
 // --- the KE's assessment and decision ---
+
+// validateAssessAt is validateAssess with the date of notice checked against now.
+func (c *coordCase) validateAssessAt(ctx workflow.Context, a CoordinatorAssessment) error {
+	if err := c.validateAssess(a); err != nil {
+		return err
+	}
+	if !a.NotifiedAt.IsZero() && calendar.EndOfDay(workflow.Now(ctx)).Before(a.NotifiedAt) {
+		return refuse("kjent", "refusal.coord_notified_future")
+	}
+	return nil
+}
 
 func (c *coordCase) validateAssess(a CoordinatorAssessment) error {
 	if err := c.keOnly(a.Actor); err != nil {
@@ -157,7 +224,7 @@ func (c *coordCase) validateAssess(a CoordinatorAssessment) error {
 	}
 	switch c.st.Step {
 	case CoordStepAssess, CoordStepProvisional, CoordStepAppeal:
-	case CoordStepAppealOpen:
+	case CoordStepAppealOpen, CoordStepAppealLate:
 		return refuse("", "refusal.coord_refused_wait", "Date", c.lastDecision().At)
 	default:
 		return refuse("", "refusal.coord_decided", "Title", c.title(), "Ref", c.in.CaseRef)
@@ -180,14 +247,24 @@ func (c *coordCase) validateAssess(a CoordinatorAssessment) error {
 	if strings.TrimSpace(a.Reasons) == "" {
 		return refuse("begrunnelse", "refusal.coord_decision_reason")
 	}
-	if a.Granted {
-		for _, cond := range c.kind.Conditions {
-			if !answers[cond.ID].Met {
+	allMet := true
+	for _, cond := range c.kind.Conditions {
+		if !answers[cond.ID].Met {
+			allMet = false
+			if a.Granted {
 				return refuse("vilkår", "refusal.coord_condition_not_met", "Title", c.title(), "Condition", conditionArg(cond), "Citation", c.kind.Citation)
 			}
 		}
 	}
-	fields := []string{"begrunnelse", a.Reasons}
+	// A refusal with every condition met needs a reason that says why: otherwise the record
+	// shows a right refused without grounds.
+	if !a.Granted && allMet && strings.TrimSpace(a.RefusedAllMet) == "" {
+		return refuse("avslag_alle_vilkår", "refusal.coord_refuse_all_met", "Title", c.title(), "Citation", c.kind.RightCitation)
+	}
+	if !a.NotifiedAt.IsZero() && a.Granted {
+		return refuse("kjent", "refusal.coord_notified_granted")
+	}
+	fields := []string{"begrunnelse", a.Reasons, "avslag_alle_vilkår", a.RefusedAllMet}
 	for _, ans := range a.Conditions {
 		fields = append(fields, "vilkår:"+ans.ID, ans.Note)
 	}
@@ -208,8 +285,15 @@ func (c *coordCase) assess(ctx workflow.Context, a CoordinatorAssessment) (Coord
 			}
 		}
 	}
-	c.st.Decisions = append(c.st.Decisions, CoordinatorDecision{Granted: a.Granted, Reasons: a.Reasons, Answers: ordered,
-		By: a.Actor.SlackUserID, At: now, Reassessment: reassessment})
+	decision := CoordinatorDecision{Granted: a.Granted, Reasons: a.Reasons, Answers: ordered,
+		By: a.Actor.SlackUserID, At: now, Reassessment: reassessment, RefusedAllMet: a.RefusedAllMet}
+	if !a.Granted && !reassessment {
+		decision.NotifiedAt = a.NotifiedAt
+		if decision.NotifiedAt.IsZero() {
+			decision.NotifiedAt = now // the brief's default: notice the day of the decision
+		}
+	}
+	c.st.Decisions = append(c.st.Decisions, decision)
 	for _, key := range []string{dlDecision, dlProvisional, dlReassess} {
 		c.finishDeadline(key)
 	}
@@ -219,6 +303,9 @@ func (c *coordCase) assess(ctx workflow.Context, a CoordinatorAssessment) (Coord
 	}
 	detail := map[string]any{"innvilget": a.Granted, "vilkår": met, "begrunnelse": a.Reasons,
 		"rettighet": c.kind.RightCitation, "klagebehandling": reassessment}
+	if a.RefusedAllMet != "" {
+		detail["avslag_alle_vilkår_oppfylt"] = a.RefusedAllMet
+	}
 	key := c.updateKey(ctx)
 	prompt := string(CoordStepAssess)
 	if reassessment {
@@ -241,14 +328,20 @@ func (c *coordCase) assess(ctx workflow.Context, a CoordinatorAssessment) (Coord
 			fmt.Sprintf("Koordinerende enhet vurderte klagen og opprettholdt avslaget på %s i sak %s.", c.kind.Title, c.in.CaseRef), detail, now)
 		c.audit("klage-oversendt", a.Actor, c.in.CoordinatingUnitID, "klage_oversendt_statsforvalteren",
 			fmt.Sprintf("Klagen på avslaget om %s i sak %s er oversendt Statsforvalteren.", c.kind.Title, c.in.CaseRef),
-			map[string]any{"klage_mottatt": c.st.Appeal.At}, now, AppealCitation)
+			map[string]any{"klage_mottatt": c.st.Appeal.At}, now, AppealRightCitation)
 		c.markAnswered(prompt, a.Actor, "avslag_opprettholdt")
 		c.notify(activities.Notice{Kind: NoticeCoordinatorDecision, ToCoordinatingUnit: true, Step: prompt,
 			About: c.kind.Kind, Answer: OutcomeAppealForwarded, By: a.Actor.SlackUserID}, "", "")
 		c.close(now, OutcomeAppealForwarded, "Saken er avsluttet hos koordinerende enhet: klagen er oversendt Statsforvalteren.")
 	default:
-		c.st.AppealRight = AppealRightText
+		c.st.AppealRight = AppealRightTextBefore
 		c.st.AppealDeadline = now.AddDate(0, 0, AppealDays)
+		if c.lawDays {
+			c.st.AppealRight = AppealRightText
+			c.st.NotifiedAt = decision.NotifiedAt
+			c.st.AppealDeadline = AppealWindowEnd(decision.NotifiedAt)
+			detail["vedtak_kjent"] = decision.NotifiedAt
+		}
 		c.st.Step, c.st.Waiting = CoordStepAppealOpen, "venter på eventuell klage"
 		detail["klagefrist"] = c.st.AppealDeadline
 		c.audit(key, a.Actor, c.in.CoordinatingUnitID, "koordinator_avslått",
@@ -298,41 +391,100 @@ func (c *coordCase) provisional(ctx workflow.Context, p ProvisionalAnswer) (Coor
 	return c.st, nil
 }
 
-// --- appeal, pbrl § 7-2 ---
+// --- appeal: the right, pbrl § 7-2; the window, pbrl § 7-5; a late one, fvl § 31 ---
 
 func (c *coordCase) validateAppeal(ctx workflow.Context, a CoordinatorAppeal) error {
 	return c.checkAppeal(workflow.Now(ctx), a)
 }
 
-// checkAppeal is validateAppeal at the moment now. The workflow ends when the window closes,
-// so a late appeal normally finds it closed; this refuses one that arrives first.
+// checkAppeal is validateAppeal at the moment now. Before versionLawDays the workflow ended
+// when the window closed and refused a late appeal; now a late one is recorded with the KE's
+// decision whether to consider it (fvl § 31).
 func (c *coordCase) checkAppeal(now time.Time, a CoordinatorAppeal) error {
 	if err := c.keOnly(a.Actor); err != nil {
 		return err
 	}
-	if c.st.Step != CoordStepAppealOpen {
+	if c.st.Step != CoordStepAppealOpen && c.st.Step != CoordStepAppealLate {
 		if c.st.Appeal != nil {
 			return refuse("", "refusal.coord_appeal_done", "User", c.st.Appeal.By, "Date", c.st.Appeal.At)
 		}
 		return refuse("", "refusal.coord_appeal_nothing", "Ref", c.in.CaseRef)
 	}
-	if now.After(c.st.AppealDeadline) {
-		return refuse("", "refusal.coord_appeal_late", "Date", c.st.AppealDeadline)
-	}
 	if strings.TrimSpace(a.Reason) == "" {
 		return refuse("begrunnelse", "refusal.coord_appeal_reason")
 	}
-	return checkFields("begrunnelse", a.Reason)
+	if !c.lawDays {
+		if now.After(c.st.AppealDeadline) {
+			return refuse("", "refusal.coord_appeal_late", "Date", c.st.AppealDeadline)
+		}
+		return checkFields("begrunnelse", a.Reason)
+	}
+	received := c.appealReceived(now, a)
+	if received.After(calendar.EndOfDay(now)) {
+		return refuse("mottatt", "refusal.coord_appeal_received_future")
+	}
+	if received.Before(calendar.EndOfDay(c.lastDecision().At).Add(-24 * time.Hour)) {
+		return refuse("mottatt", "refusal.coord_appeal_received_early", "Date", c.lastDecision().At)
+	}
+	if received.After(c.st.AppealDeadline) {
+		switch {
+		case a.Late != LateAppealConsider && a.Late != LateAppealReject:
+			return refuse("for_sent", "refusal.coord_appeal_late_decide", "Date", c.st.AppealDeadline)
+		case strings.TrimSpace(a.LateReason) == "":
+			return refuse("for_sent_begrunnelse", "refusal.coord_appeal_late_reason")
+		case a.Late == LateAppealConsider && received.After(c.lastDecision().At.AddDate(1, 0, 0)):
+			// fvl § 31 third paragraph: never considered more than a year after the decision.
+			return refuse("for_sent", "refusal.coord_appeal_year", "Date", c.lastDecision().At)
+		}
+	}
+	return checkFields("begrunnelse", a.Reason, "for_sent_begrunnelse", a.LateReason)
+}
+
+// appealReceived is the day the complaint came in: the one recorded, or now.
+func (c *coordCase) appealReceived(now time.Time, a CoordinatorAppeal) time.Time {
+	if a.ReceivedAt.IsZero() {
+		return now
+	}
+	return a.ReceivedAt
 }
 
 func (c *coordCase) appeal(ctx workflow.Context, a CoordinatorAppeal) (CoordinatorStatus, error) {
 	now := workflow.Now(ctx)
 	c.st.Appeal = &AppealRecord{Reason: a.Reason, By: a.Actor.SlackUserID, At: now}
+	late := false
+	if c.lawDays {
+		received := c.appealReceived(now, a)
+		late = received.After(c.st.AppealDeadline)
+		c.st.Appeal.ReceivedAt = received
+		if late {
+			c.st.Appeal.Late, c.st.Appeal.LateReason = a.Late, a.LateReason
+		}
+	}
+	detail := map[string]any{"begrunnelse": a.Reason, "klagefrist": c.st.AppealDeadline}
+	if late {
+		detail["mottatt"], detail["for_sent"], detail["for_sent_begrunnelse"] = c.st.Appeal.ReceivedAt, a.Late, a.LateReason
+		if a.Late == LateAppealReject {
+			c.audit(c.updateKey(ctx), a.Actor, c.in.CoordinatingUnitID, "klage_avvist_for_sent",
+				fmt.Sprintf("Klage på avslaget om %s i sak %s kom etter klagefristen (%s); koordinerende enhet avviser den.", c.kind.Title, c.in.CaseRef, calendar.FormatDate(c.st.AppealDeadline)),
+				detail, now, LateAppealCitation)
+			c.notify(activities.Notice{Kind: NoticeCoordinatorDecision, ToCoordinatingUnit: true, Step: string(CoordStepAppeal),
+				About: c.kind.Kind, Answer: OutcomeLateAppealRejected, By: a.Actor.SlackUserID}, "", "")
+			c.close(now, OutcomeLateAppealRejected, fmt.Sprintf("Saken er avsluttet: klagen på avslaget om %s kom for sent og ble avvist.", c.kind.Title))
+			return c.st, nil
+		}
+	}
 	c.st.Step, c.st.Waiting = CoordStepAppeal, "venter på ny vurdering etter klage"
 	due := c.startDeadline(dlReassess, dlReassess, c.in.CoordinatingUnitID, "", now, c.in.Deadlines.DecisionWorkingDays)
-	c.audit(c.updateKey(ctx), a.Actor, c.in.CoordinatingUnitID, "klage_mottatt",
-		fmt.Sprintf("Klage på avslaget om %s i sak %s er mottatt innen fristen; ny vurdering innen %s.", c.kind.Title, c.in.CaseRef, calendar.FormatDate(due)),
-		map[string]any{"begrunnelse": a.Reason, "klagefrist": c.st.AppealDeadline, "vurderingsfrist": due}, now, AppealCitation)
+	detail["vurderingsfrist"] = due
+	if late {
+		c.audit(c.updateKey(ctx), a.Actor, c.in.CoordinatingUnitID, "klage_mottatt_for_sent",
+			fmt.Sprintf("Klage på avslaget om %s i sak %s kom etter klagefristen (%s); koordinerende enhet behandler den likevel; ny vurdering innen %s.", c.kind.Title, c.in.CaseRef, calendar.FormatDate(c.st.AppealDeadline), calendar.FormatDate(due)),
+			detail, now, LateAppealCitation)
+	} else {
+		c.audit(c.updateKey(ctx), a.Actor, c.in.CoordinatingUnitID, "klage_mottatt",
+			fmt.Sprintf("Klage på avslaget om %s i sak %s er mottatt innen fristen; ny vurdering innen %s.", c.kind.Title, c.in.CaseRef, calendar.FormatDate(due)),
+			detail, now, AppealCitation)
+	}
 	c.notify(activities.Notice{Kind: NoticeCoordinatorRequest, ToCoordinatingUnit: true, Step: string(CoordStepAppeal),
 		About: c.kind.Kind, Deadline: due}, string(CoordStepAppeal), "")
 	return c.st, nil
@@ -359,8 +511,43 @@ func (c *coordCase) validateName(n CoordinatorNomination) error {
 		return refuse("tjeneste", "refusal.coord_service")
 	case c.kind.HealthPersonnel && !n.HealthPersonnel:
 		return refuse("helsepersonell", "refusal.coord_health", "Citation", c.kind.Citation)
+	case c.st.Wish != nil && c.st.Wish.ServiceID != "" && n.ServiceID != c.st.Wish.ServiceID && strings.TrimSpace(n.ResponsibilityReason) == "":
+		// hol § 3-4 second paragraph: the person may say which service coordinates; the KE
+		// decides, and says why when it decides otherwise.
+		return refuse("ansvar_begrunnelse", "refusal.coord_wish_reason", "Service", c.st.Wish.ServiceID)
 	}
-	return checkFields("navn", n.CoordinatorName)
+	return checkFields("navn", n.CoordinatorName, "ansvar_begrunnelse", n.ResponsibilityReason)
+}
+
+// --- the person's wish for who coordinates, hol § 3-4 second paragraph ---
+
+func (c *coordCase) validateWish(w WishUpdate) error {
+	if err := refuseReadOnly(w.Actor); err != nil {
+		return err
+	}
+	if !w.Actor.MemberOf(c.in.CoordinatingUnitID) && w.Actor.SlackUserID != c.in.RequestedBy.SlackUserID {
+		return refuse("", "refusal.ke_only", "Unit", c.in.CoordinatingUnitID, "Ref", c.in.CaseRef)
+	}
+	if c.closed() {
+		return refuse("", "refusal.coord_closed", "Ref", c.in.CaseRef)
+	}
+	if b := w.Wish.By; b != WishByPerson && b != WishByChild && b != WishByParents {
+		return refuse("ønske_hvem", "refusal.coord_wish_by")
+	}
+	if strings.TrimSpace(w.Wish.ServiceID) == "" && strings.TrimSpace(w.Wish.Note) == "" {
+		return refuse("ønske_tjeneste", "refusal.coord_wish_empty")
+	}
+	return checkFields("ønske_merknad", w.Wish.Note)
+}
+
+func (c *coordCase) recordWish(ctx workflow.Context, w WishUpdate) (CoordinatorStatus, error) {
+	now := workflow.Now(ctx)
+	wish := w.Wish
+	c.st.Wish = &wish
+	c.audit(c.updateKey(ctx), w.Actor, c.in.CoordinatingUnitID, "koordineringsønske_registrert",
+		fmt.Sprintf("Ønske om hvilken tjeneste som skal ha koordineringen i sak %s er registrert (%s).", c.in.CaseRef, wish.By),
+		map[string]any{"hvem": wish.By, "tjeneste": wish.ServiceID, "merknad": wish.Note}, now, "hol § 3-4 andre ledd")
+	return c.st, nil
 }
 
 func (c *coordCase) name(ctx workflow.Context, n CoordinatorNomination) (CoordinatorStatus, error) {
@@ -375,16 +562,30 @@ func (c *coordCase) name(ctx workflow.Context, n CoordinatorNomination) (Coordin
 	c.finishDeadline(fmt.Sprintf("%s:%d", dlName, c.round))
 	c.round++
 	c.st.Coordinator = &NamedCoordinator{SlackUserID: n.CoordinatorSlackUserID, Name: n.CoordinatorName, ServiceID: n.ServiceID,
-		HealthPersonnel: n.HealthPersonnel, NamedBy: n.Actor.SlackUserID, NamedAt: now}
+		HealthPersonnel: n.HealthPersonnel, NamedBy: n.Actor.SlackUserID, NamedAt: now, ResponsibilityReason: n.ResponsibilityReason}
 	c.st.Waiting = "venter på svar fra koordinator"
 	key := fmt.Sprintf("%s:%d", dlAnswer, c.round)
 	due := c.startDeadline(key, dlAnswer, n.ServiceID, n.CoordinatorSlackUserID, now, c.in.Deadlines.AcceptWorkingDays)
 	c.audit(c.updateKey(ctx), n.Actor, n.ServiceID, "koordinator_oppnevnt",
 		fmt.Sprintf("Koordinerende enhet oppnevnte %s i %s som %s i sak %s; svarfrist %s.", n.CoordinatorName, n.ServiceID, c.kind.Title, c.in.CaseRef, calendar.FormatDate(due)),
-		map[string]any{"koordinator": n.CoordinatorSlackUserID, "tjeneste": n.ServiceID, "helsepersonell": n.HealthPersonnel, "svarfrist": due}, now)
+		c.nominationDetail(n, due), now)
 	c.notify(activities.Notice{Kind: NoticeCoordinatorNamed, ServiceID: n.ServiceID, Step: dlAnswer, About: n.CoordinatorSlackUserID,
 		Deadline: due, By: n.Actor.SlackUserID}, key, "")
 	return c.st, nil
+}
+
+// nominationDetail is the ledger's detail of a nomination: with the person's wish and the
+// KE's reason when the coordination goes elsewhere (hol § 3-4 second paragraph).
+func (c *coordCase) nominationDetail(n CoordinatorNomination, due time.Time) map[string]any {
+	detail := map[string]any{"koordinator": n.CoordinatorSlackUserID, "tjeneste": n.ServiceID, "helsepersonell": n.HealthPersonnel, "svarfrist": due}
+	if w := c.st.Wish; w != nil {
+		detail["ønsket_tjeneste"] = w.ServiceID
+		detail["som_ønsket"] = w.ServiceID == "" || w.ServiceID == n.ServiceID
+	}
+	if n.ResponsibilityReason != "" {
+		detail["ansvar_begrunnelse"] = n.ResponsibilityReason
+	}
+	return detail
 }
 
 func (c *coordCase) validateAnswer(a NominationAnswer) error {
@@ -415,6 +616,7 @@ func (c *coordCase) answer(ctx workflow.Context, a NominationAnswer) (Coordinato
 	detail := map[string]any{"koordinator": co.SlackUserID, "tjeneste": co.ServiceID, "begrunnelse": a.Reason, "innen_frist": onTime}
 	if a.Accept {
 		co.Answer = NominationAccepted
+		c.st.Responsibility = co.ServiceID
 		c.st.Step, c.st.Waiting = CoordStepActive, "koordinator oppnevnt"
 		c.st.WithoutCoordinatorSince = time.Time{}
 		c.audit(c.updateKey(ctx), a.Actor, co.ServiceID, "oppnevning_godtatt",
@@ -491,6 +693,9 @@ func (c *coordCase) end(ctx workflow.Context, e CoordinationEnd) (CoordinatorSta
 	if len(c.st.Decisions) == 0 {
 		outcome = OutcomeWithdrawnUndecided
 	}
+	if c.st.Step == CoordStepAppealLate { // ended while only a late appeal could still come: the refusal stands
+		outcome = OutcomeRefusalFinal
+	}
 	if co := c.st.Coordinator; co != nil && co.Answer == "" {
 		co.Answer, co.AnsweredAt = NominationReplaced, now
 	}
@@ -518,7 +723,7 @@ func (c *coordCase) vacate(now time.Time, why string) {
 	key := fmt.Sprintf("%s:%d", dlName, c.round)
 	c.st.Deadlines = append(c.st.Deadlines, Deadline{Key: key, Step: dlRename, Responsible: c.in.CoordinatingUnitID,
 		Start: now, Remind: now, Due: now, Reminded: true, Escalations: 1,
-		NextEscalation: calendar.AddWorkingDays(now, c.in.Deadlines.ReescalateWorkingDays)})
+		NextEscalation: c.reescalateFrom(now, now)})
 	c.refreshSummary()
 	reasons := map[string]string{
 		NominationDeclined: "den oppnevnte avslo",
@@ -548,10 +753,29 @@ func (c *coordCase) close(now time.Time, outcome, summary string) {
 func (c *coordCase) startDeadline(key, step, responsible, about string, now time.Time, workingDays int) time.Time {
 	due := calendar.AddWorkingDays(now, workingDays)
 	remind := now.Add(due.Sub(now) * time.Duration(c.in.Deadlines.ReminderPercent) / 100)
+	if c.lawDays { // to the end of the day, the reminder on a working day
+		due = calendar.WorkingDayDeadline(now, workingDays)
+		remind = calendar.ReminderBetween(now, due, c.in.Deadlines.ReminderPercent)
+	}
 	c.st.Deadlines = append(c.st.Deadlines, Deadline{Key: key, Step: step, Responsible: responsible, About: about,
 		Start: now, Remind: remind, Due: due, NextEscalation: due})
 	c.refreshSummary()
 	return due
+}
+
+// reescalateFrom is the next escalation after one due at last that fired at now. Under
+// lawDays a case waking after an outage escalates once and counts on from now, instead of
+// sending every repeat it slept through.
+func (c *coordCase) reescalateFrom(last, now time.Time) time.Time {
+	n := c.in.Deadlines.ReescalateWorkingDays
+	if !c.lawDays {
+		return calendar.AddWorkingDays(last, n)
+	}
+	next := calendar.WorkingDayDeadline(last, n)
+	if !next.After(now) {
+		next = calendar.WorkingDayDeadline(now, n)
+	}
+	return next
 }
 
 func (c *coordCase) deadline(key string) *Deadline { return c.st.Deadlines.find(key) }
@@ -568,11 +792,15 @@ func (c *coordCase) refreshSummary() {
 	}
 }
 
-// nextAlarm adds the end of the appeal window, which closes a refusal not appealed.
+// nextAlarm adds the end of the appeal window, which closes a refusal not appealed (or,
+// under lawDays, opens the time for a late appeal), and the end of that time.
 func (c *coordCase) nextAlarm() time.Time {
 	next := c.st.Deadlines.nextAlarm()
 	if c.st.Step == CoordStepAppealOpen && (next.IsZero() || c.st.AppealDeadline.Before(next)) {
 		next = c.st.AppealDeadline
+	}
+	if c.st.Step == CoordStepAppealLate && (next.IsZero() || c.st.LateAppealUntil.Before(next)) {
+		next = c.st.LateAppealUntil
 	}
 	return next
 }
@@ -581,6 +809,26 @@ func (c *coordCase) nextAlarm() time.Time {
 // every ReescalateWorkingDays after; the forced provisional answer at one month; a named
 // coordinator's silence sends the case back to the KE; a refusal not appealed in time ends it.
 func (c *coordCase) fireAlarms(now time.Time) {
+	if c.lawDays && c.st.Step == CoordStepAppealOpen && !now.Before(c.st.AppealDeadline) {
+		// The refusal stands, but the case stays open a while so that a late appeal can be
+		// recorded in it with the KE's decision whether to consider it (fvl § 31).
+		c.st.LateAppealUntil = calendar.EndOfDay(calendar.AddMonths(c.st.AppealDeadline, c.in.Deadlines.lateAppealMonths()))
+		c.st.Step, c.st.Waiting = CoordStepAppealLate, "klagefristen er ute; en for sen klage kan fortsatt registreres"
+		c.audit("klagefrist-ute", Actor{SlackUserID: System}, c.in.CoordinatingUnitID, "klagefrist_utløpt",
+			fmt.Sprintf("Klagefristen gikk ut %s uten klage; avslaget på %s i sak %s står. En for sen klage kan registreres til %s.",
+				calendar.FormatDate(c.st.AppealDeadline), c.kind.Title, c.in.CaseRef, calendar.FormatDate(c.st.LateAppealUntil)),
+			map[string]any{"klagefrist": c.st.AppealDeadline, "vedtak_kjent": c.st.NotifiedAt, "åpen_for_sen_klage_til": c.st.LateAppealUntil},
+			now, AppealCitation+"; "+LateAppealCitation)
+		c.refreshSummary()
+		return
+	}
+	if c.st.Step == CoordStepAppealLate && !now.Before(c.st.LateAppealUntil) {
+		c.audit("avslag-endelig", Actor{SlackUserID: System}, c.in.CoordinatingUnitID, "avslag_endelig",
+			fmt.Sprintf("Ingen klage kom innen klagefristen %s eller senere; avslaget på %s i sak %s er endelig.", calendar.FormatDate(c.st.AppealDeadline), c.kind.Title, c.in.CaseRef),
+			map[string]any{"klagefrist": c.st.AppealDeadline, "åpen_for_sen_klage_til": c.st.LateAppealUntil}, now, AppealCitation)
+		c.close(now, OutcomeRefusalFinal, fmt.Sprintf("Saken er avsluttet: avslaget på %s ble ikke påklaget.", c.kind.Title))
+		return
+	}
 	if c.st.Step == CoordStepAppealOpen && !now.Before(c.st.AppealDeadline) {
 		c.audit("avslag-endelig", Actor{SlackUserID: System}, c.in.CoordinatingUnitID, "avslag_endelig",
 			fmt.Sprintf("Klagefristen gikk ut %s uten klage; avslaget på %s i sak %s er endelig.", calendar.FormatDate(c.st.AppealDeadline), c.kind.Title, c.in.CaseRef),
@@ -624,7 +872,7 @@ func (c *coordCase) fireAlarms(now time.Time) {
 			return // vacate appended to the slice d points into
 		}
 		d.Escalations++
-		d.NextEscalation = calendar.AddWorkingDays(d.NextEscalation, c.in.Deadlines.ReescalateWorkingDays)
+		d.NextEscalation = c.reescalateFrom(d.NextEscalation, now)
 		if d.Key == dlProvisional {
 			if c.st.Step == CoordStepAssess {
 				c.st.Step = CoordStepProvisional

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/samarbeid/samarbeid/activities"
 	"github.com/samarbeid/samarbeid/calendar"
@@ -167,8 +168,9 @@ func TestCoordinatorGrantNamedAcceptedEnded(t *testing.T) {
 
 func TestCoordinatorProvisionalAnswerForcedAtOneMonth(t *testing.T) {
 	h := newCoordHarness(t)
-	month := monday.AddDate(0, 1, 0) // Wednesday 23 December 2026
-	var atMonth, afterProvisional CoordinatorStatus
+	month := ProvisionalAnswerDeadline(monday) // the end of Wednesday 23 December 2026
+	var beforeEnd, atMonth, afterProvisional CoordinatorStatus
+	h.coordQueryAt(month.Sub(monday)-time.Hour, &beforeEnd)
 	h.coordQueryAt(month.Sub(monday)+time.Hour, &atMonth)
 	// Recorded six working days after the month: after the re-escalation on 31 December.
 	provisionalAt := coordWorkingDays(month, 6)
@@ -187,6 +189,10 @@ func TestCoordinatorProvisionalAnswerForcedAtOneMonth(t *testing.T) {
 
 	if atMonth.Step != CoordStepProvisional || !atMonth.ProvisionalDue.Equal(month) {
 		t.Errorf("at one month: step %q, provisional due %s", atMonth.Step, atMonth.ProvisionalDue)
+	}
+	// The month runs to the end of its last day: in the evening of 23 December it has not run out.
+	if beforeEnd.Step != CoordStepAssess {
+		t.Errorf("an hour before the month's end: step %q", beforeEnd.Step)
 	}
 	prov := h.rec.noticesOf(NoticeCoordinatorProvisionalDue)
 	if len(prov) != 2 || !prov[0].ToCoordinatingUnit || !prov[0].Deadline.Equal(month) || prov[1].Escalations != 2 {
@@ -221,8 +227,24 @@ func TestCoordinatorProvisionalAnswerForcedAtOneMonth(t *testing.T) {
 			t.Errorf("escalation %+v", n)
 		}
 	}
-	if r := h.rec.noticesOf(activities.NoticeReminder); len(r) != 1 || r[0].Step != dlDecision {
-		t.Errorf("reminders %+v", r)
+	// The decision deadline's reminder, and the KE's warning a week before the month runs
+	// out: Wednesday 16 December in the morning, not at the moment it has run out.
+	r := h.rec.noticesOf(activities.NoticeReminder)
+	if len(r) != 2 || r[0].Step != dlDecision || r[1].Step != dlProvisional || !r[1].Deadline.Equal(month) || !r[1].ToCoordinatingUnit {
+		t.Fatalf("reminders %+v", r)
+	}
+	for _, a := range h.coordAuditOf("påminnelse_sendt") {
+		if !calendar.IsWorkingDay(a.OccurredAt) {
+			t.Errorf("reminder on a day off: %s", a.OccurredAt)
+		}
+		if strings.Contains(a.Summary, dlProvisional+" har frist") && !a.OccurredAt.Equal(time.Date(2026, 12, 16, 8, 0, 0, 0, calendar.Oslo)) {
+			t.Errorf("provisional warning at %s, want Wednesday 16.12.2026 08:00", a.OccurredAt)
+		}
+	}
+	for _, a := range h.rec.audit {
+		if strings.Contains(a.Summary, " kl. ") {
+			t.Errorf("a deadline shown with a clock time: %q", a.Summary)
+		}
 	}
 }
 
@@ -239,7 +261,8 @@ func TestChildCoordinatorRefusedWithoutFamilyWish(t *testing.T) {
 	if len(st.Decisions) != 1 || st.Decisions[0].Granted || len(st.Decisions[0].Answers) != 4 || st.Decisions[0].Answers[3].Met {
 		t.Fatalf("decisions %+v", st.Decisions)
 	}
-	if !strings.Contains(st.AppealRight, "§ 7-2") || !st.AppealDeadline.Equal(monday.Add(2*time.Hour).AddDate(0, 0, 28)) {
+	if !strings.Contains(st.AppealRight, "§ 7-2") || !strings.Contains(st.AppealRight, "§ 7-5") ||
+		!st.AppealDeadline.Equal(time.Date(2026, 12, 21, 23, 59, 59, 0, calendar.Oslo)) {
 		t.Errorf("appeal right %q deadline %s", st.AppealRight, st.AppealDeadline)
 	}
 	if d := h.coordAuditOf("koordinator_avslått"); len(d) != 1 || d[0].LegalBasis != "hol § 7-2 a" {
@@ -339,14 +362,15 @@ func TestAppealReassessedGrantedGoesOnToAppointment(t *testing.T) {
 	}
 }
 
-func TestAppealAfterWindowRefusedWithDate(t *testing.T) {
+// A case started before versionLawDays still refuses a late appeal, naming the date.
+func TestAppealAfterWindowRefusedWithDateBeforeLawDays(t *testing.T) {
 	decided := monday.Add(time.Hour)
 	c := &coordCase{in: coordInput(KindCoordinator), kind: CoordinatorKinds[KindCoordinator]}
 	c.st.Step, c.st.AppealDeadline = CoordStepAppealOpen, decided.AddDate(0, 0, AppealDays)
 	appeal := CoordinatorAppeal{Actor: coordKE, Reason: "for sent"}
 	err := c.checkAppeal(c.st.AppealDeadline.Add(time.Minute), appeal)
 	var appErr *temporal.ApplicationError
-	if !errors.As(err, &appErr) || appErr.Type() != RefusalType || !strings.Contains(appErr.Error(), "Klagefristen gikk ut mandag 21.12.2026 kl. 10:00") {
+	if !errors.As(err, &appErr) || appErr.Type() != RefusalType || !strings.Contains(appErr.Error(), "Klagefristen gikk ut mandag 21.12.2026 (fire uker, pbrl § 7-5)") {
 		t.Fatalf("late appeal: %v", err)
 	}
 	if err := c.checkAppeal(c.st.AppealDeadline, appeal); err != nil {
@@ -355,6 +379,7 @@ func TestAppealAfterWindowRefusedWithDate(t *testing.T) {
 
 	// In the workflow the window's end closes the case, so a late appeal finds it closed.
 	h := newCoordHarness(t)
+	h.env.OnGetVersion(versionLawDays, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 	h.at(time.Hour, "avslå", UpdateCoordinatorAssess, coordRefusal(KindCoordinator))
 	h.at(29*24*time.Hour, "for-sent", UpdateCoordinatorAppeal, appeal)
 	st := h.runCoord(coordInput(KindCoordinator))
@@ -369,16 +394,30 @@ func TestAppealAfterWindowRefusedWithDate(t *testing.T) {
 func TestRefusalNotAppealedEndsAfterWindow(t *testing.T) {
 	h := newCoordHarness(t)
 	h.at(time.Hour, "avslå", UpdateCoordinatorAssess, coordRefusal(KindCoordinator))
-	var during CoordinatorStatus
+	var during, lastEvening, after CoordinatorStatus
 	h.coordQueryAt(27*24*time.Hour, &during)
+	deadline := time.Date(2026, 12, 21, 23, 59, 59, 0, calendar.Oslo) // four weeks from Monday 23 November, to the end of the day
+	h.coordQueryAt(deadline.Add(-time.Hour).Sub(monday), &lastEvening)
+	h.coordQueryAt(deadline.Add(time.Hour).Sub(monday), &after)
 	st := h.runCoord(coordInput(KindCoordinator))
 	h.accepted("avslå")
-	deadline := monday.Add(time.Hour).AddDate(0, 0, 28)
 	if during.Step != CoordStepAppealOpen || !during.NextDeadline.Equal(deadline) {
 		t.Errorf("during the window %+v", during)
 	}
-	if st.Outcome != OutcomeRefusalFinal || !st.ClosedAt.Equal(deadline) {
-		t.Fatalf("outcome %q closed %s, want %s", st.Outcome, st.ClosedAt, deadline)
+	if lastEvening.Step != CoordStepAppealOpen {
+		t.Errorf("the window closed before the end of its last day: %q", lastEvening.Step)
+	}
+	// The window has run out, but a late appeal can still come in (fvl § 31): the case stays
+	// open for LateAppealMonths (3 by default), then the refusal is final.
+	lateUntil := time.Date(2027, 3, 21, 23, 59, 59, 0, calendar.Oslo)
+	if after.Step != CoordStepAppealLate || !after.LateAppealUntil.Equal(lateUntil) {
+		t.Errorf("after the window: step %q, open for a late appeal until %s", after.Step, after.LateAppealUntil)
+	}
+	if st.Outcome != OutcomeRefusalFinal || !st.ClosedAt.Equal(lateUntil) {
+		t.Fatalf("outcome %q closed %s, want %s", st.Outcome, st.ClosedAt, lateUntil)
+	}
+	if a := h.coordAuditOf("klagefrist_utløpt"); len(a) != 1 || !a[0].OccurredAt.Equal(deadline) || !strings.Contains(a[0].LegalBasis, "fvl § 31") {
+		t.Errorf("window's end record %+v", a)
 	}
 	if a := h.coordAuditOf("avslag_endelig"); len(a) != 1 || a[0].LegalBasis != AppealCitation {
 		t.Errorf("final coordRefusal record %+v", a)
@@ -425,7 +464,7 @@ func TestNamedCoordinatorSilenceEscalatesToKE(t *testing.T) {
 	h := newCoordHarness(t)
 	h.at(time.Hour, "vurder", UpdateCoordinatorAssess, coordGrant(KindCoordinator))
 	h.at(2*time.Hour, "oppnevn", UpdateCoordinatorName, coordNameNina(KindCoordinator))
-	lapsed := coordWorkingDays(monday.Add(2*time.Hour), 10)
+	lapsed := calendar.WorkingDayDeadline(monday.Add(2*time.Hour), 10).Sub(monday) // the end of the tenth working day
 	var back CoordinatorStatus
 	h.coordQueryAt(lapsed+time.Hour, &back)
 	h.at(lapsed+2*time.Hour, "for-sent", UpdateCoordinatorAnswer, NominationAnswer{Actor: coordNina, Accept: true})
@@ -568,5 +607,47 @@ func TestCoordinatorInputValidated(t *testing.T) {
 	}
 	if CoordinatorWorkflowID("SAK-1", KindSpecialist) != "koordinator/SAK-1/spesialist" {
 		t.Error("workflow ID")
+	}
+}
+
+// The appeal window: four weeks from notice (pbrl § 7-5) to the end of the last day, moved to
+// the end of the next working day when that is a Saturday, Sunday or public holiday.
+func TestAppealWindowEnd(t *testing.T) {
+	for _, c := range []struct{ notified, ends, why string }{
+		{"2026-11-23", "2026-12-21", "an ordinary Monday"},
+		{"2026-11-27", "2026-12-28", "ends on Christmas Day 2026 (Friday), then the weekend"},
+		{"2026-03-08", "2026-04-07", "ends on Easter Sunday 2026, then Easter Monday"},
+		{"2027-02-28", "2027-03-30", "ends on Easter Sunday 2027"},
+		{"2028-03-17", "2028-04-18", "ends on Good Friday 2028"},
+		{"2029-04-19", "2029-05-18", "ends on 17 May 2029"},
+		{"2030-05-02", "2030-05-31", "ends on Ascension Day 2030"},
+		{"2027-11-27", "2027-12-27", "ends on Christmas Day 2027 (Saturday), 26th Sunday"},
+	} {
+		notified, _ := time.ParseInLocation("2006-01-02 15:04", c.notified+" 13:00", calendar.Oslo)
+		got := AppealWindowEnd(notified)
+		if got.In(calendar.Oslo).Format("2006-01-02 15:04:05") != c.ends+" 23:59:59" {
+			t.Errorf("%s: notice %s, window ends %s, want %s 23:59:59", c.why, c.notified, got.In(calendar.Oslo), c.ends)
+		}
+	}
+}
+
+// The provisional answer's month (fvl § 11 a) is a calendar month from receipt.
+func TestProvisionalAnswerDeadline(t *testing.T) {
+	for _, c := range []struct{ received, due string }{
+		{"2027-01-31", "2027-02-28"},
+		{"2028-01-31", "2028-02-29"},
+		{"2026-11-23", "2026-12-23"},
+		{"2026-12-31", "2027-01-31"},
+		{"2026-03-31", "2026-04-30"},
+	} {
+		received, _ := time.ParseInLocation("2006-01-02 15:04", c.received+" 15:30", calendar.Oslo)
+		if got := ProvisionalAnswerDeadline(received).In(calendar.Oslo).Format("2006-01-02 15:04:05"); got != c.due+" 23:59:59" {
+			t.Errorf("received %s: due %s, want %s 23:59:59", c.received, got, c.due)
+		}
+	}
+	// The old counting, kept for cases started before: 31 January became 3 March.
+	jan31 := time.Date(2027, 1, 31, 12, 0, 0, 0, calendar.Oslo)
+	if got := ProvisionalAnswerDue(jan31).Format("2006-01-02"); got != "2027-03-03" {
+		t.Errorf("old counting %s", got)
 	}
 }

@@ -26,6 +26,9 @@ func IndividualPlan(ctx workflow.Context, in PlanInput) (PlanStatus, error) {
 		return PlanStatus{}, temporal.NewNonRetryableApplicationError(err.Error(), "UgyldigPlanInput", nil)
 	}
 	p := &plan{in: in, effectQueue: newEffectQueue(workflow.GetInfo(ctx), in.CaseRef, in.Subject, PlanLegalBasis), applied: map[string]bool{}}
+	// Revision dates counted as days, reminders on working days, escalations from now after
+	// an outage (docs/FRISTER.md); a run started before keeps the old counting.
+	p.lawDays = workflow.GetVersion(ctx, versionLawDays, workflow.DefaultVersion, 1) >= 1
 	now := workflow.Now(ctx)
 	if in.Carry != nil {
 		p.st = in.Carry.Status
@@ -88,6 +91,7 @@ type plan struct {
 	appliedOrder []string
 	lastSA       searchAttributes
 	saSet        bool
+	lawDays      bool // versionLawDays
 }
 
 func (p *plan) remindDays() int {
@@ -323,7 +327,8 @@ func (p *plan) validateAssessRehabilitation(ctx workflow.Context, a AssessRehabi
 		return refuse("", "refusal.plan_closed", "Ref", p.in.CaseRef)
 	}
 	if a.Assessed {
-		if a.AssessedAt.IsZero() || a.AssessedAt.After(workflow.Now(ctx)) {
+		// A date, not a moment: an assessment dated today is accepted at any hour.
+		if a.AssessedAt.IsZero() || a.AssessedAt.After(calendar.EndOfDay(workflow.Now(ctx))) {
 			return refuse("vurdert_dato", "refusal.rehab_date")
 		}
 		if strings.TrimSpace(a.AssessedBy) == "" {
@@ -433,8 +438,13 @@ func (p *plan) schedule(dates []time.Time, now time.Time) {
 	gen := len(p.st.Revisions)
 	p.st.RevisionDates = nil
 	for _, d := range dates {
+		remind := d.In(calendar.Oslo).AddDate(0, 0, -p.remindDays())
+		if p.lawDays { // the revision date is a day; its reminder never on a day off
+			d = calendar.EndOfDay(d)
+			remind = calendar.OnOrBeforeWorkingDay(remind)
+		}
 		p.st.RevisionDates = append(p.st.RevisionDates, RevisionDeadline{Due: d, Generation: gen,
-			Remind: d.In(calendar.Oslo).AddDate(0, 0, -p.remindDays()), NextEscalation: d})
+			Remind: remind, NextEscalation: d})
 	}
 	p.refreshSummary()
 }
@@ -483,6 +493,9 @@ func (p *plan) fireAlarms(now time.Time) {
 		if d.Reminded && !now.Before(d.NextEscalation) {
 			d.Escalations++
 			d.NextEscalation = calendar.AddWorkingDays(d.NextEscalation, p.reescalateDays())
+			if p.lawDays && !d.NextEscalation.After(now) { // after an outage: once, then on from now
+				d.NextEscalation = calendar.WorkingDayDeadline(now, p.reescalateDays())
+			}
 			p.audit(fmt.Sprintf("revisjon-eskalering:%s:%d", ref, d.Escalations), Actor{SlackUserID: System}, p.st.CoordinatorServiceID, "frist_oversittet",
 				fmt.Sprintf("Revisjonsdato %s for individuell plan i sak %s er passert uten revisjon; eskalert til koordinerende enhet (%d. gang).", calendar.FormatDate(d.Due), p.in.CaseRef, d.Escalations),
 				map[string]any{"frist": d.Due, "eskaleringer": d.Escalations}, now, "lokal fristpolicy "+p.in.PolicyVersion+"; hol § 7-3; "+PlanLegalBasis)

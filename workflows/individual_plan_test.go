@@ -134,7 +134,7 @@ func TestPlanEstablishRemindAndReviseEarly(t *testing.T) {
 		t.Errorf("refusal names items that were done: %s", msg)
 	}
 	rem := h.rec.noticesOf(NoticePlanRevisionReminder)
-	if len(rem) != 1 || rem[0].ServiceID != "helsestasjon" || !rem[0].Deadline.Equal(first) {
+	if len(rem) != 1 || rem[0].ServiceID != "helsestasjon" || !rem[0].Deadline.Equal(calendar.EndOfDay(first)) { // a revision date is a day
 		t.Fatalf("reminders %+v", rem)
 	}
 	if got := h.rec.auditOf("påminnelse_sendt"); len(got) != 1 || !got[0].OccurredAt.Equal(first.AddDate(0, 0, -14)) {
@@ -143,7 +143,7 @@ func TestPlanEstablishRemindAndReviseEarly(t *testing.T) {
 	if n := len(h.rec.noticesOf(NoticePlanRevisionEscalation)); n != 0 {
 		t.Errorf("%d escalations on a plan revised on time", n)
 	}
-	if len(st.Revisions) != 2 || !st.Revisions[0].OnTime || !st.Revisions[1].OnTime || !st.Revisions[1].Due.Equal(second) {
+	if len(st.Revisions) != 2 || !st.Revisions[0].OnTime || !st.Revisions[1].OnTime || !st.Revisions[1].Due.Equal(calendar.EndOfDay(second)) {
 		t.Errorf("revisions %+v", st.Revisions)
 	}
 	for _, a := range h.rec.auditOf("plan_revidert") {
@@ -184,11 +184,11 @@ func TestPlanOverdueRevisionEscalatedAndRevisedLate(t *testing.T) {
 	h.accepted("slutt")
 
 	esc := h.rec.noticesOf(NoticePlanRevisionEscalation)
-	if len(esc) != 2 || !esc[0].ToCoordinatingUnit || esc[1].Escalations != 2 || !esc[0].Deadline.Equal(due) {
+	if len(esc) != 2 || !esc[0].ToCoordinatingUnit || esc[1].Escalations != 2 || !esc[0].Deadline.Equal(calendar.EndOfDay(due)) {
 		t.Fatalf("escalations %+v", esc)
 	}
 	escAudit := h.rec.auditOf("frist_oversittet")
-	if len(escAudit) != 2 || !escAudit[0].OccurredAt.Equal(due) || !escAudit[1].OccurredAt.Equal(calendar.AddWorkingDays(due, 5)) {
+	if len(escAudit) != 2 || !escAudit[0].OccurredAt.Equal(calendar.EndOfDay(due)) || !escAudit[1].OccurredAt.Equal(calendar.WorkingDayDeadline(due, 5)) {
 		t.Errorf("escalation audit %+v", escAudit)
 	}
 	if !overdue {
