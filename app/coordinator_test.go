@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -42,12 +43,10 @@ func TestChildCoordinatorAppointedAndAccepted(t *testing.T) {
 		assessment["vilkår:"+c.ID] = map[string]slacklocal.Value{"verdi": {Value: "ja"}}
 	}
 	click(t, sl, kari, "C_KE", request.TS, "k_vurder")
-	openView(t, sl, kari, "k_vurdering")
-	reply, err := sl.SubmitView(kari, assessment)
-	if err != nil || reply.ResponseAction != "errors" || !containsAny(reply.Errors, "koordinerende enhet") {
-		t.Fatalf("a non-KE decision was not refused: %+v %v", reply, err)
+	waitForEphemeral(t, sl, kari, "Dette steget gjøres av koordinerende enhet")
+	if v, ok := sl.OpenView(kari); ok {
+		t.Fatalf("a modal opened for a non-KE decision: %s", v.CallbackID)
 	}
-	sl.CloseView(kari)
 	click(t, sl, kim, "C_KE", request.TS, "k_vurder")
 	openView(t, sl, kim, "k_vurdering")
 	submit(t, sl, kim, assessment)
@@ -96,7 +95,7 @@ func TestChildCoordinatorAppointedAndAccepted(t *testing.T) {
 		all = append(all, it.ID)
 	}
 	plan := map[string]map[string]slacklocal.Value{"sjekkliste": {"verdi": {Selected: all[1:]}}, "revisjonsdatoer": {"verdi": {SelectedDate: "2027-03-01"}}}
-	reply, err = sl.SubmitView(kim, plan)
+	reply, err := sl.SubmitView(kim, plan)
 	if err != nil || !strings.Contains(reply.Errors["sjekkliste"], workflows.PlanChecklist[0].Text) {
 		t.Fatalf("a plan missing %q was not refused: %+v %v", workflows.PlanChecklist[0].ID, reply, err)
 	}
@@ -130,6 +129,42 @@ func TestChildCoordinatorAppointedAndAccepted(t *testing.T) {
 		t.Fatalf("plan %+v %v", ip, err)
 	}
 	recordHistory(t, a, workflows.PlanWorkflowID(ref), "individual_plan_measure.json")
+
+	// Need to know: the plan opens to its coordinator, the KE and the services taking part
+	// (consent to share it is on the checklist), not to a stranger; the coordinator case to
+	// the KE and the service that asked, not to the coordinator or a stranger. Each look
+	// is logged.
+	for _, c := range []struct {
+		user, channel, ts, action, callback string
+		opens                               bool
+	}{
+		{ola, chSkole, established.TS, "ip_detaljer", "ip_detaljer_vis", true},
+		{kim, chSkole, established.TS, "ip_detaljer", "ip_detaljer_vis", true},
+		{kari, chSkole, established.TS, "ip_detaljer", "ip_detaljer_vis", true},
+		{"U_PER", chSkole, established.TS, "ip_detaljer", "ip_detaljer_vis", false},
+		{kari, "C_KE", request.TS, "k_detaljer", "k_detaljer_vis", true},
+		{kim, "C_KE", request.TS, "k_detaljer", "k_detaljer_vis", true},
+		{ola, "C_KE", request.TS, "k_detaljer", "k_detaljer_vis", false},
+		{"U_PER", "C_KE", request.TS, "k_detaljer", "k_detaljer_vis", false},
+	} {
+		modal, refusal := tryOpen(t, sl, c.user, c.channel, c.ts, c.action, c.callback)
+		if (modal != "") != c.opens || (!c.opens && !strings.Contains(refusal, "Bare ")) {
+			t.Errorf("%s on %s: modal %v, refusal %s; want it to open: %v", c.user, c.action, modal != "", refusal, c.opens)
+		}
+	}
+	looks, err := a.Store.AccessByCase(ctx, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logged := map[string]bool{}
+	for _, l := range looks {
+		logged[fmt.Sprintf("%s %s %v", l.Viewer, l.Surface, l.Allowed)] = true
+	}
+	for _, want := range []string{"U_OLA plan true", "U_PER plan false", "U_KARI koordinatorsak true", "U_OLA koordinatorsak false"} {
+		if !logged[want] {
+			t.Errorf("access log lacks %q: %+v", want, looks)
+		}
+	}
 
 	// /samarbeid status shows the KE all three: the duty, the coordinator and the plan.
 	status, err := sl.SlashCommand(kim, "C_KE", "/samarbeid", "status "+ref)

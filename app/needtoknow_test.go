@@ -72,27 +72,9 @@ func TestNeedToKnowEndToEnd(t *testing.T) {
 	clickValue(t, sl, kari, chHelsestasjon, step3.TS, "kontakt", wfID+"|skole")
 	req := waitForButton(t, sl, chSkole, "godta")
 
-	// details opens "Vis sak" for user on a message, and returns the modal's text, or ""
-	// with the refusal the user got instead.
 	details := func(user, channel, ts string) (modal, refusal string) {
 		t.Helper()
-		before := len(sl.Ephemerals(user))
-		click(t, sl, user, channel, ts, "detaljer")
-		deadline := time.Now().Add(20 * time.Second)
-		for time.Now().Before(deadline) {
-			if v, ok := sl.OpenView(user); ok && v.CallbackID == "detaljer" {
-				raw, _ := json.Marshal(v.Blocks)
-				sl.CloseView(user)
-				return string(raw), ""
-			}
-			if e := sl.Ephemerals(user); len(e) > before {
-				raw, _ := json.Marshal(e[len(e)-1])
-				return "", string(raw)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-		t.Fatalf("%s: neither a modal nor a refusal", user)
-		return "", ""
+		return tryOpen(t, sl, user, channel, ts, "detaljer", "detaljer")
 	}
 
 	// The school sees what is shared with it: what to collaborate about, not the other
@@ -176,4 +158,26 @@ func containsLook(looks []store.Access, surface string, allowed bool) bool {
 		}
 	}
 	return false
+}
+
+// tryOpen clicks a button that opens a modal of details (callbackID) and returns the
+// modal's blocks, or "" and the refusal the user got instead.
+func tryOpen(t *testing.T, sl *slacklocal.Server, user, channel, ts, actionID, callbackID string) (modal, refusal string) {
+	t.Helper()
+	before := len(sl.Ephemerals(user))
+	click(t, sl, user, channel, ts, actionID)
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if v, ok := sl.OpenView(user); ok && v.CallbackID == callbackID {
+			_ = sl.CloseView(user)
+			return string(v.Blocks), ""
+		}
+		if e := sl.Ephemerals(user); len(e) > before {
+			raw, _ := json.Marshal(e[len(e)-1])
+			return "", string(raw)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("%s: neither a %s modal nor a refusal", user, callbackID)
+	return "", ""
 }
