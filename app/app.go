@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/samarbeid/samarbeid/activities"
 	"github.com/samarbeid/samarbeid/bot"
+	"github.com/samarbeid/samarbeid/codec"
 	"github.com/samarbeid/samarbeid/devserver"
 	"github.com/samarbeid/samarbeid/metrics"
 	"github.com/samarbeid/samarbeid/policy"
@@ -38,6 +40,10 @@ type App struct {
 	SlackLocal *slacklocal.Server
 	// URL is the HTTP server's base URL (the stand-in's page when it runs).
 	URL string
+	// Codec encrypts every payload this app's Temporal client writes, and decrypts them.
+	Codec *codec.Codec
+	// CodecToken is the codec endpoint's bearer token (made at start in dev when none is set).
+	CodecToken string
 
 	log         *slog.Logger
 	databaseURL string
@@ -48,6 +54,7 @@ type App struct {
 	worker      sdkworker.Worker
 	http        *http.Server
 	serveErr    chan error
+	payloadKeys string
 }
 
 // localBotToken is what the bot and the stand-in agree on; it opens nothing real.
@@ -100,6 +107,9 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 		}
 	}
 
+	if a.Codec, a.payloadKeys, err = cfg.payloadCodec(log); err != nil {
+		return nil, err
+	}
 	if err := a.connectTemporal(ctx, cfg); err != nil {
 		return nil, err
 	}
@@ -175,11 +185,18 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	}
 	if !cfg.NoBot {
 		a.bot = bot.New(bot.Config{Temporal: a.Temporal, Slack: slackClient, Directory: a.Store, SigningSecret: signingSecret,
-			Logger: log, Policy: municipality, Metrics: a.metrics, Language: cfg.Language, Access: a.Store})
+			Logger: log, Policy: municipality, Metrics: a.metrics, Language: cfg.Language, Access: a.Store,
+			Nonces: a.Store})
 		if signingSecret != "" { // Socket Mode alone has no secret to check HTTP requests with
 			a.bot.Register(mux)
 		}
 	}
+	a.CodecToken = cfg.CodecToken
+	if a.CodecToken == "" && cfg.TemporalAddress == "" {
+		a.CodecToken = randomSecret() // dev: printed for the embedded Web UI's login
+	}
+	mux.Handle("/codec/", a.Codec.Handler(codec.HandlerOptions{Token: a.CodecToken, Origins: cfg.codecOrigins(),
+		UIURL: cfg.WebUIURL, Language: cfg.Language}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", a.ready)
 	mux.Handle("GET /metrics", a.metrics.Handler())
@@ -206,7 +223,12 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 
 func (a *App) connectTemporal(ctx context.Context, cfg Config) error {
 	opts := client.Options{Namespace: a.Namespace, Logger: sdklog.NewStructuredLogger(a.log.With("komponent", "temporal")),
-		MetricsHandler: a.metrics.TemporalHandler()}
+		MetricsHandler: a.metrics.TemporalHandler(), DataConverter: a.Codec.DataConverter()}
+	defer func() {
+		if a.Temporal != nil {
+			codec.Register(a.Temporal, opts.DataConverter)
+		}
+	}()
 	if cfg.TemporalAddress != "" {
 		opts.HostPort = cfg.TemporalAddress
 		if err := cfg.temporalConnection(&opts); err != nil {
@@ -237,6 +259,17 @@ func (a *App) TemporalAddress() string {
 	}
 	return ""
 }
+
+// CodecURL is the codec endpoint's base, as Temporal's Web UI and CLI take it (they add
+// /decode and /encode). On this machine it names 127.0.0.1, the embedded Web UI's host, so
+// the session cookie from /codec/login goes with the UI's calls.
+func (a *App) CodecURL() string {
+	return strings.Replace(a.URL, "//localhost:", "//127.0.0.1:", 1) + "/codec"
+}
+
+// PayloadKeys is the key ring this app encrypts with, for a second process of the same
+// installation that is given no key of its own (tests, the benchmark's worker).
+func (a *App) PayloadKeys() string { return a.payloadKeys }
 
 // localWorkspace gives the stand-in the directory's staff as users and services as channels.
 func (a *App) localWorkspace(ctx context.Context) ([]slacklocal.User, []slacklocal.Channel, error) {
@@ -307,6 +340,7 @@ func (a *App) Stop() {
 		a.worker.Stop()
 	}
 	if a.Temporal != nil {
+		codec.Forget(a.Temporal)
 		a.Temporal.Close()
 	}
 	if a.dev != nil {

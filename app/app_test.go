@@ -218,6 +218,10 @@ func recordHistory(t *testing.T, a *App, wfID, file string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Written decrypted: the replayer reads it without a key.
+	if err := a.Codec.DecodeAll(context.Background(), resp.GetHistory()); err != nil {
+		t.Fatal(err)
+	}
 	data, err := historyJSON(resp.GetHistory())
 	if err != nil {
 		t.Fatal(err)

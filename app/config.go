@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/url"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"go.temporal.io/sdk/client"
 
+	"github.com/samarbeid/samarbeid/codec"
 	"github.com/samarbeid/samarbeid/i18n"
 	"github.com/samarbeid/samarbeid/policy"
 )
@@ -40,6 +42,16 @@ type Config struct {
 	Language string `env:"SAMARBEID_LANGUAGE" envDefault:"nb"`
 	// DigestAt is when the KE's daily digest goes out on weekdays, HH:MM Oslo time.
 	DigestAt string `env:"SAMARBEID_DAGSOVERSIKT" envDefault:"07:30"`
+	// PayloadKeys encrypt every payload in Temporal's histories (AES-256-GCM):
+	// "id1:base64key,id2:base64key", the first encrypting, all decrypting (key rotation).
+	// Required with TEMPORAL_ADDRESS; `dev` makes one and keeps it in its data directory.
+	PayloadKeys string `env:"SAMARBEID_PAYLOAD_KEYS"`
+	// CodecToken is the bearer token the codec endpoint (/codec/decode, /codec/encode)
+	// decrypts for; empty serves no one (`dev` makes one and prints it).
+	CodecToken string `env:"SAMARBEID_CODEC_TOKEN"`
+	// CodecOrigins are the Temporal Web UI origins allowed to call the codec endpoint from a
+	// browser, comma-separated, e.g. https://temporal.kommune.no.
+	CodecOrigins string `env:"SAMARBEID_CODEC_ORIGINS"`
 
 	// Set by the command, not the environment.
 	DataDir      string // the embedded Temporal server's state; empty keeps it in memory
@@ -54,6 +66,9 @@ type Config struct {
 	// SocketSilence is how long a Socket Mode connection may stay quiet before it is replaced;
 	// zero means bot.DefaultSocketSilence (2 minutes).
 	SocketSilence time.Duration
+	// WebUIURL is the embedded Temporal Web UI that `dev` starts (scheme://host:port): the
+	// codec endpoint lets it in (CORS) and its login page links to it.
+	WebUIURL string
 }
 
 // DefaultDatabaseURL is the local PostgreSQL these machines run, with trust auth.
@@ -124,10 +139,63 @@ func (c Config) Validate() error {
 	if c.Language != "" && !i18n.Valid(c.Language) {
 		bad("SAMARBEID_LANGUAGE må være nb (bokmål), nn (nynorsk) eller en (engelsk) (er %q)", c.Language)
 	}
+	if c.PayloadKeys != "" {
+		if _, err := codec.Parse(c.PayloadKeys); err != nil {
+			bad("SAMARBEID_PAYLOAD_KEYS: %v", err)
+		}
+	} else if c.TemporalAddress != "" {
+		bad("SAMARBEID_PAYLOAD_KEYS mangler: historikken i Temporal krypteres, og nøkkelen må være den samme i worker og bot. Lag en med `openssl rand -base64 32` og sett SAMARBEID_PAYLOAD_KEYS=n1:<nøkkelen>")
+	}
+	for _, o := range c.codecOrigins() {
+		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			bad("SAMARBEID_CODEC_ORIGINS må være adresser som https://temporal.kommune.no, skilt med komma (fikk %q)", o)
+		}
+	}
 	if len(problems) > 0 {
 		return errors.New("samarbeid starter ikke, fordi konfigurasjonen har feil:\n  - " + strings.Join(problems, "\n  - "))
 	}
 	return nil
+}
+
+// codecOrigins are the Web UI origins the codec endpoint lets in: the configured ones and
+// dev's embedded UI.
+func (c Config) codecOrigins() []string {
+	var out []string
+	for _, o := range strings.Split(c.CodecOrigins, ",") {
+		if o = strings.TrimSuffix(strings.TrimSpace(o), "/"); o != "" {
+			out = append(out, o)
+		}
+	}
+	if c.WebUIURL != "" {
+		out = append(out, strings.TrimSuffix(c.WebUIURL, "/"))
+	}
+	return out
+}
+
+// payloadCodec is the key ring for the histories: the configured one; in dev (an embedded
+// Temporal) without one, the key kept in the data directory, made on first start; with the
+// embedded server in memory, a key that lives as long as the process, as its histories do.
+func (c Config) payloadCodec(log *slog.Logger) (*codec.Codec, string, error) {
+	spec := c.PayloadKeys
+	switch {
+	case spec != "":
+	case c.TemporalAddress != "":
+		return nil, "", errors.New("SAMARBEID_PAYLOAD_KEYS mangler") // Validate says more
+	case c.DataDir != "":
+		var path string
+		var created bool
+		var err error
+		if spec, path, created, err = codec.DevKeys(c.DataDir); err != nil {
+			return nil, "", fmt.Errorf("nøkkelen for historikken: %w", err)
+		}
+		if created {
+			log.Info("laget nøkkel for kryptering av Temporal-historikken (dev); ta vare på den så lenge dataene finnes", "fil", path)
+		}
+	default:
+		spec = codec.NewKey("minne")
+	}
+	cd, err := codec.Parse(spec)
+	return cd, spec, err
 }
 
 // digestTime is the hour and minute of the KE's daily digest; empty means 07:30.

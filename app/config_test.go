@@ -11,6 +11,7 @@ func TestFromEnvReadsTheContract(t *testing.T) {
 	t.Setenv("SLACK_BOT_TOKEN", "xoxb-1")
 	t.Setenv("HTTP_ADDR", ":9090")
 	t.Setenv("SAMARBEID_POLICY", "../policy/eksempel.yaml")
+	t.Setenv("SAMARBEID_PAYLOAD_KEYS", testKeys)
 	cfg := FromEnv()
 	if cfg.DatabaseURL != "postgres://u@db:5432/x" || cfg.TemporalAddress != "temporal:7233" || cfg.SlackBotToken != "xoxb-1" ||
 		cfg.HTTPAddr != ":9090" || cfg.TemporalNamespace != "default" || cfg.PolicyFile != "../policy/eksempel.yaml" {
@@ -41,7 +42,7 @@ func TestValidateNamesEveryProblem(t *testing.T) {
 	if err == nil {
 		t.Fatal("accepted")
 	}
-	for _, want := range []string{"DATABASE_URL", "TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE", "HTTP_ADDR", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_API_URL", "SAMARBEID_POLICY", "TEMPORAL_TLS_KEY"} {
+	for _, want := range []string{"DATABASE_URL", "TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE", "HTTP_ADDR", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_API_URL", "SAMARBEID_POLICY", "TEMPORAL_TLS_KEY", "SAMARBEID_PAYLOAD_KEYS"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not name %s:\n%v", want, err)
 		}
@@ -53,7 +54,7 @@ func TestAPIKeyNeedsAnAddress(t *testing.T) {
 	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "TEMPORAL_ADDRESS") {
 		t.Fatalf("%v", err)
 	}
-	cfg.TemporalAddress = "ns.acct.tmprl.cloud:7233"
+	cfg.TemporalAddress, cfg.PayloadKeys = "ns.acct.tmprl.cloud:7233", testKeys
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}

@@ -32,10 +32,10 @@ import (
 	"github.com/jackc/pgx/v5"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/converter"
 
 	"github.com/samarbeid/samarbeid/activities"
 	"github.com/samarbeid/samarbeid/audit"
+	"github.com/samarbeid/samarbeid/codec"
 	"github.com/samarbeid/samarbeid/internal/faultproxy"
 	"github.com/samarbeid/samarbeid/internal/testdb"
 	"github.com/samarbeid/samarbeid/policy"
@@ -315,7 +315,7 @@ func TestHelperWorkerProcess(t *testing.T) {
 	a, err := Start(context.Background(), Config{
 		DatabaseURL: os.Getenv("SAMARBEID_FAULT_DATABASE_URL"), TemporalAddress: os.Getenv("SAMARBEID_FAULT_TEMPORAL"),
 		TemporalNamespace: "default", SlackBotToken: localBotToken, SlackAPIURL: os.Getenv("SAMARBEID_FAULT_SLACK_API"),
-		HTTPAddr: os.Getenv("SAMARBEID_FAULT_HTTP_ADDR"), NoBot: true,
+		HTTPAddr: os.Getenv("SAMARBEID_FAULT_HTTP_ADDR"), NoBot: true, PayloadKeys: os.Getenv("SAMARBEID_FAULT_KEYS"),
 	}, log)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "worker:", err)
@@ -343,6 +343,7 @@ func startFaultWorker(t *testing.T, a *App, dbURL, apiURL string) *workerProcess
 		"SAMARBEID_FAULT_WORKER=1",
 		"SAMARBEID_FAULT_DATABASE_URL="+dbURL,
 		"SAMARBEID_FAULT_TEMPORAL="+a.TemporalAddress(),
+		"SAMARBEID_FAULT_KEYS="+a.PayloadKeys(),
 		"SAMARBEID_FAULT_SLACK_API="+apiURL,
 		"SAMARBEID_FAULT_HTTP_ADDR="+addr,
 	)
@@ -635,7 +636,7 @@ func auditAttempt(t *testing.T, a *App, workflowID, key string) int32 {
 		}
 		if attrs := ev.GetActivityTaskScheduledEventAttributes(); attrs != nil && attrs.GetActivityType().GetName() == "RecordAudit" {
 			var rec activities.AuditRecord
-			if err := converter.GetDefaultDataConverter().FromPayloads(attrs.GetInput(), &rec); err != nil {
+			if err := codec.Converter(a.Temporal).FromPayloads(attrs.GetInput(), &rec); err != nil {
 				t.Fatal(err)
 			}
 			if rec.Key == key {

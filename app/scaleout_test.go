@@ -72,6 +72,7 @@ func startWorkerProcess(t *testing.T, a *App, dbURL string) int {
 	cmd.Env = append(os.Environ(),
 		"DATABASE_URL="+dbURL,
 		"TEMPORAL_ADDRESS="+a.TemporalAddress(),
+		"SAMARBEID_PAYLOAD_KEYS="+a.PayloadKeys(),
 		"TEMPORAL_NAMESPACE=default",
 		"SLACK_BOT_TOKEN="+localBotToken,
 		"SLACK_API_URL="+a.URL+"/api/",

@@ -28,7 +28,7 @@ func TestFailedStartsExplainThemselves(t *testing.T) {
 		cfg  Config
 		want string
 	}{
-		{"unreachable Temporal", Config{DatabaseURL: url, TemporalAddress: "127.0.0.1:1", HTTPAddr: "127.0.0.1:0"}, "TEMPORAL_ADDRESS=127.0.0.1:1"},
+		{"unreachable Temporal", Config{DatabaseURL: url, TemporalAddress: "127.0.0.1:1", HTTPAddr: "127.0.0.1:0", PayloadKeys: testKeys}, "TEMPORAL_ADDRESS=127.0.0.1:1"},
 		{"unreachable PostgreSQL", Config{DatabaseURL: "postgres://postgres@127.0.0.1:1/x?sslmode=disable", HTTPAddr: "127.0.0.1:0"}, "pg_ctlcluster"},
 		{"worker without a Slack token", Config{DatabaseURL: url, HTTPAddr: "127.0.0.1:0", NoBot: true}, "SLACK_BOT_TOKEN"},
 		{"invalid policy file", Config{DatabaseURL: url, HTTPAddr: "127.0.0.1:0", PolicyFile: bad}, "samarbeidsplikt.svar_virkedager må være minst 1"},

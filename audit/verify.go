@@ -9,9 +9,9 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/converter"
 
 	"github.com/samarbeid/samarbeid/activities"
+	"github.com/samarbeid/samarbeid/codec"
 	"github.com/samarbeid/samarbeid/store"
 )
 
@@ -106,7 +106,7 @@ type recordedDecision struct {
 func recordedDecisions(ctx context.Context, c client.Client, workflowID string) (map[string]*recordedDecision, error) {
 	out := map[string]*recordedDecision{}
 	scheduled := map[int64]*recordedDecision{}
-	dc := converter.GetDefaultDataConverter()
+	dc := codec.Converter(c) // the histories' payloads are encrypted
 	it := c.GetWorkflowHistory(ctx, workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	for it.HasNext() {
 		ev, err := it.Next()

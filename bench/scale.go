@@ -50,6 +50,7 @@ import (
 	"github.com/samarbeid/samarbeid/app"
 	"github.com/samarbeid/samarbeid/bot"
 	"github.com/samarbeid/samarbeid/calendar"
+	"github.com/samarbeid/samarbeid/codec"
 	"github.com/samarbeid/samarbeid/metrics"
 	"github.com/samarbeid/samarbeid/overview"
 	"github.com/samarbeid/samarbeid/policy"
@@ -129,6 +130,7 @@ const (
 	envWorkerNamespace = "SKALA_TEMPORAL_NAMESPACE"
 	envWorkerSlackURL  = "SKALA_SLACK_API_URL"
 	envWorkerCache     = "SKALA_STICKY_CACHE"
+	envWorkerKeys      = "SAMARBEID_PAYLOAD_KEYS" // the parent's key ring: both encrypt the same histories
 )
 
 // scaleBotToken is what the bench's stand-in and the worker subprocess agree on.
@@ -167,9 +169,14 @@ func scaleWorkerMain() error {
 	}
 	defer st.Close()
 	m := metrics.New()
+	keys, err := codec.Parse(os.Getenv(envWorkerKeys))
+	if err != nil {
+		return fmt.Errorf("%s: %w", envWorkerKeys, err)
+	}
 	c, err := client.DialContext(ctx, client.Options{
 		HostPort: os.Getenv(envWorkerTemporal), Namespace: os.Getenv(envWorkerNamespace),
 		Logger: sdklog.NewStructuredLogger(log.With("komponent", "temporal")), MetricsHandler: m.TemporalHandler(),
+		DataConverter: keys.DataConverter(),
 	})
 	if err != nil {
 		return err
@@ -393,7 +400,7 @@ func runScale(o scaleOptions, database string, keepDB bool) error {
 	// the worker runs as a subprocess, and the bot is not what is measured. A token is set so
 	// app.Start serves no stand-in of its own.
 	cfg := app.Config{DatabaseURL: dbURL, HTTPAddr: "127.0.0.1:0", Seed: true, TemporalNamespace: "default",
-		NoWorker: true, NoBot: true, SlackBotToken: scaleBotToken}
+		NoWorker: true, NoBot: true, SlackBotToken: scaleBotToken, PayloadKeys: codec.NewKey("bench")}
 	if o.temporal == "dev" {
 		cfg.DataDir = dataDir // the embedded devserver keeps its SQLite file there, as `dev` does under data/
 	} else {
@@ -434,6 +441,7 @@ func runScale(o scaleOptions, database string, keepDB bool) error {
 	wp, err := startWorkerProc([]string{
 		envWorkerDB + "=" + dbURL, envWorkerTemporal + "=" + temporalAddr, envWorkerNamespace + "=" + a.Namespace,
 		envWorkerSlackURL + "=" + slackURL + "/api/", envWorkerCache + "=" + strconv.Itoa(o.cacheSize),
+		envWorkerKeys + "=" + a.PayloadKeys(),
 	})
 	if err != nil {
 		return err

@@ -57,6 +57,7 @@ type Bot struct {
 	language string
 	// access records every look at a case's details (access.go); nil records nothing.
 	access AccessLog
+	nonces NonceStore
 }
 
 // Config for New.
@@ -75,6 +76,9 @@ type Config struct {
 	Language string
 	// Access is the access log every look at a case's details goes to (store.Store).
 	Access AccessLog
+	// Nonces remembers the signed requests already seen, to refuse a replay; share one
+	// (store.Store) between bot processes. Nil keeps them in this process only.
+	Nonces NonceStore
 }
 
 // New builds a bot.
@@ -85,9 +89,13 @@ func New(cfg Config) *Bot {
 	if cfg.Policy.Version == "" {
 		cfg.Policy = policy.DefaultMunicipality()
 	}
+	if cfg.Nonces == nil {
+		cfg.Nonces = &memoryNonces{}
+	}
 	return &Bot{temporal: cfg.Temporal, slack: cfg.Slack, dir: cfg.Directory, signingSecret: cfg.SigningSecret,
 		log: cfg.Logger, now: time.Now, answerWithin: 2500 * time.Millisecond, municipality: cfg.Policy, metrics: cfg.Metrics,
-		httpClient: &http.Client{Timeout: 10 * time.Second}, language: i18n.Resolve("", cfg.Language), access: cfg.Access}
+		httpClient: &http.Client{Timeout: 10 * time.Second}, language: i18n.Resolve("", cfg.Language), access: cfg.Access,
+		nonces: cfg.Nonces}
 }
 
 // policy is the collaboration-duty policy a new case starts with (and keeps).
@@ -122,7 +130,8 @@ func (b *Bot) Register(mux *http.ServeMux) {
 // maxBody bounds what the bot reads from Slack; Slack's payloads are far smaller.
 const maxBody = 1 << 20
 
-// verified checks Slack's v0 signature and its 5-minute window before anything else runs.
+// verified checks Slack's v0 signature and its 5-minute window before anything else runs,
+// and that the signed request was not seen before (a replay; see firstDelivery).
 func (b *Bot) verified(next func(http.ResponseWriter, *http.Request)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
@@ -138,6 +147,9 @@ func (b *Bot) verified(next func(http.ResponseWriter, *http.Request)) http.Handl
 		if err != nil {
 			b.log.Warn("avviste forespørsel med ugyldig Slack-signatur", "sti", r.URL.Path, "feil", err)
 			http.Error(w, b.workspaceTexts().T("http.bad_signature"), http.StatusUnauthorized)
+			return
+		}
+		if !b.firstDelivery(w, r) {
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))

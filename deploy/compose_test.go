@@ -14,6 +14,7 @@ import (
 
 var secrets = map[string]string{
 	"POSTGRES_PASSWORD": "hemmelig", "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s",
+	"SAMARBEID_PAYLOAD_KEYS": "n1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
 }
 
 func load(t *testing.T, env map[string]string) (*types.Project, error) {
@@ -74,7 +75,8 @@ func TestComposeStack(t *testing.T) {
 		if !strings.Contains(env("DATABASE_URL"), "@postgresql:5432/") || !strings.Contains(env("DATABASE_URL"), "hemmelig") {
 			t.Errorf("%s DATABASE_URL %q", name, env("DATABASE_URL"))
 		}
-		for k, want := range map[string]string{"TEMPORAL_ADDRESS": "temporal:7233", "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "HTTP_ADDR": ":8080"} {
+		for k, want := range map[string]string{"TEMPORAL_ADDRESS": "temporal:7233", "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "HTTP_ADDR": ":8080",
+			"SAMARBEID_PAYLOAD_KEYS": secrets["SAMARBEID_PAYLOAD_KEYS"]} {
 			if env(k) != want {
 				t.Errorf("%s %s = %q, want %q", name, k, env(k), want)
 			}

@@ -12,6 +12,8 @@ import (
 	"github.com/temporalio/ui-server/v2/server"
 	"github.com/temporalio/ui-server/v2/server/config"
 	"github.com/temporalio/ui-server/v2/server/server_options"
+
+	"github.com/samarbeid/samarbeid/i18n"
 )
 
 // Server is a running Web UI.
@@ -22,7 +24,11 @@ type Server struct {
 
 // Start serves the UI on 127.0.0.1:port against the Temporal frontend at temporalAddr.
 // The ui-server exits the whole process when it cannot listen, so the port is tried first.
-func Start(temporalAddr, namespace string, port int) (*Server, error) {
+// codecEndpoint is samarbeid's codec endpoint (its /decode decrypts the histories' payloads);
+// the browser calls it with its cookies, so the session from the endpoint's /login page
+// goes along. Empty: the UI shows payloads as they are stored (encrypted). language is the
+// workspace's, for the UI's note when it cannot decrypt.
+func Start(temporalAddr, namespace string, port int, codecEndpoint, language string) (*Server, error) {
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -39,6 +45,11 @@ func Start(temporalAddr, namespace string, port int) (*Server, error) {
 		RefreshInterval:     time.Minute,
 		// Plain HTTP on localhost: the CSRF cookie must not demand TLS.
 		CORS: config.CORS{CookieInsecure: true},
+	}
+	if codecEndpoint != "" {
+		cfg.Codec = config.Codec{Endpoint: codecEndpoint, IncludeCredentials: true,
+			DefaultErrorMessage: i18n.For(language).T("codec.ui_error", "Login", codecEndpoint+"/login"),
+			DefaultErrorLink:    codecEndpoint + "/login"}
 	}
 	s := &Server{inner: server.NewServer(server_options.WithConfigProvider(cfg)), URL: "http://" + addr}
 	go func() { _ = s.inner.Start() }()

@@ -31,7 +31,7 @@ func TestServesUIAndNamespaces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ui, err := Start(dev.HostPort(), dev.Namespace(), port)
+	ui, err := Start(dev.HostPort(), dev.Namespace(), port, "http://127.0.0.1:8080/codec", "nb")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,8 +63,12 @@ func TestServesUIAndNamespaces(t *testing.T) {
 	if ns := get("/api/v1/namespaces"); !strings.Contains(ns, `"default"`) {
 		t.Fatalf("namespaces through the UI's API: %.300s", ns)
 	}
+	// The UI tells the browser to decode payloads through samarbeid's codec endpoint.
+	if s := get("/api/v1/settings"); !strings.Contains(s, "http://127.0.0.1:8080/codec") {
+		t.Fatalf("settings name no codec endpoint: %.500s", s)
+	}
 	// A second UI on the same port is refused with an error, not by ending the process.
-	if _, err := Start(dev.HostPort(), dev.Namespace(), port); err == nil {
+	if _, err := Start(dev.HostPort(), dev.Namespace(), port, "", ""); err == nil {
 		t.Fatal("second UI on a taken port started")
 	}
 }

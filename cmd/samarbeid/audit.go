@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/user"
+	"path/filepath"
 	"strings"
 
 	"go.temporal.io/sdk/client"
@@ -15,6 +16,7 @@ import (
 	"github.com/samarbeid/samarbeid/access"
 	"github.com/samarbeid/samarbeid/app"
 	"github.com/samarbeid/samarbeid/audit"
+	"github.com/samarbeid/samarbeid/codec"
 	"github.com/samarbeid/samarbeid/store"
 )
 
@@ -30,7 +32,8 @@ const auditUsage = `samarbeid audit: for revisor og internkontroll.
   samarbeid audit verify [--json]
       kontrollerer hash-kjeden og avstemmer hver rad mot workflowens Temporal-historikk;
       avslutter med kode 1 ved avvik. Bruker TEMPORAL_ADDRESS, ellers 127.0.0.1:7233
-      (der "samarbeid dev" lytter).
+      (der "samarbeid dev" lytter), og SAMARBEID_PAYLOAD_KEYS for å dekryptere historikken,
+      ellers nøkkelen "samarbeid dev" har i datamappen (--data, standard data).
 
   --som U123 (timeline, export, tilgang): hvem som leser, slik katalogen kjenner dem; må være
       revisor eller i koordinerende enhet. Uten --som føres oppslaget på operativsystemets
@@ -132,15 +135,30 @@ func runAudit(ctx context.Context, args []string) error {
 	case "verify", "kontroller":
 		fs := flag.NewFlagSet("audit verify", flag.ExitOnError)
 		asJSON := fs.Bool("json", false, "skriv rapporten som JSON")
+		dataDir := fs.String("data", "data", "datamappen til \"samarbeid dev\", der nøkkelen ligger når SAMARBEID_PAYLOAD_KEYS ikke er satt")
 		_ = fs.Parse(args[1:])
 		addr := cfg.TemporalAddress
 		if addr == "" {
 			addr = "127.0.0.1:7233"
 		}
-		c, err := client.DialContext(ctx, client.Options{HostPort: addr, Namespace: cfg.TemporalNamespace})
+		keys := cfg.PayloadKeys
+		if keys == "" {
+			buf, err := os.ReadFile(filepath.Join(*dataDir, codec.KeyFile))
+			if err != nil {
+				return fmt.Errorf("SAMARBEID_PAYLOAD_KEYS er ikke satt, og %s kan ikke leses: historikken kan ikke dekrypteres (%w)", filepath.Join(*dataDir, codec.KeyFile), err)
+			}
+			keys = string(buf)
+		}
+		cd, err := codec.Parse(keys)
+		if err != nil {
+			return fmt.Errorf("SAMARBEID_PAYLOAD_KEYS: %w", err)
+		}
+		dc := cd.DataConverter()
+		c, err := client.DialContext(ctx, client.Options{HostPort: addr, Namespace: cfg.TemporalNamespace, DataConverter: dc})
 		if err != nil {
 			return fmt.Errorf("får ikke kontakt med Temporal på %s (kjører samarbeid dev?): %w", addr, err)
 		}
+		codec.Register(c, dc)
 		defer c.Close()
 		rep, err := audit.Verify(ctx, s, c)
 		if err != nil {

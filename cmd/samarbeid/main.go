@@ -14,10 +14,12 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
 	"github.com/samarbeid/samarbeid/app"
+	"github.com/samarbeid/samarbeid/codec"
 	"github.com/samarbeid/samarbeid/store"
 	"github.com/samarbeid/samarbeid/webui"
 )
@@ -34,7 +36,9 @@ Bruk:
 
 Miljøvariabler: DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, SLACK_BOT_TOKEN,
 SLACK_SIGNING_SECRET, SLACK_APP_TOKEN (Socket Mode), SLACK_API_URL, HTTP_ADDR,
-SAMARBEID_POLICY, SAMARBEID_LANGUAGE, SAMARBEID_DAGSOVERSIKT. Se README.md.
+SAMARBEID_POLICY, SAMARBEID_LANGUAGE, SAMARBEID_DAGSOVERSIKT, SAMARBEID_PAYLOAD_KEYS
+(nøkler som krypterer Temporal-historikken; påkrevd med TEMPORAL_ADDRESS), SAMARBEID_CODEC_TOKEN
+og SAMARBEID_CODEC_ORIGINS (kodek-endepunktet /codec for Temporal UI). Se README.md.
 `
 
 func main() {
@@ -86,6 +90,9 @@ func runDev(ctx context.Context, log *slog.Logger, args []string) error {
 
 	cfg := app.FromEnv()
 	cfg.DataDir, cfg.TemporalPort, cfg.Seed = *dataDir, *temporalPort, true
+	if *uiPort != 0 && cfg.TemporalAddress == "" {
+		cfg.WebUIURL = fmt.Sprintf("http://127.0.0.1:%d", *uiPort) // the codec endpoint lets it in
+	}
 	log.Info("starter samarbeid dev", "database", app.Redact(cfg.DatabaseURL), "temporal", orEmbedded(cfg.TemporalAddress))
 	a, err := app.Start(ctx, cfg, log)
 	if err != nil {
@@ -99,13 +106,17 @@ func runDev(ctx context.Context, log *slog.Logger, args []string) error {
 	fmt.Printf("  Slack-endepunkter: %s/slack/commands, /slack/interactions, /slack/events\n", a.URL)
 	if addr := a.TemporalAddress(); addr != "" {
 		fmt.Printf("  Temporal:     %s (navnerom %s, data i %s/)\n", addr, a.Namespace, cfg.DataDir)
+		if cfg.PayloadKeys == "" {
+			fmt.Printf("  Nøkkel:       %s (krypterer historikken; uten den kan sakene i %s/ ikke leses)\n", filepath.Join(cfg.DataDir, codec.KeyFile), cfg.DataDir)
+		}
 		if *uiPort != 0 {
-			ui, err := webui.Start(addr, a.Namespace, *uiPort)
+			ui, err := webui.Start(addr, a.Namespace, *uiPort, a.CodecURL(), cfg.Language)
 			if err != nil {
 				log.Warn("starter ikke Temporals nettgrensesnitt", "feil", err)
 			} else {
 				defer ui.Stop()
 				fmt.Printf("  Temporal UI:  %s/namespaces/%s/workflows?query=SamarbeidForfalt%%3Dtrue  (forfalte saker)\n", ui.URL, a.Namespace)
+				fmt.Printf("  Kodek:        historikken er kryptert; logg inn på %s/login med token %s for å lese den i Temporal UI\n", a.CodecURL(), a.CodecToken)
 			}
 		}
 	}
