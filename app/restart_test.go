@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/converter"
+
 	"github.com/samarbeid/samarbeid/devserver"
 	"github.com/samarbeid/samarbeid/internal/testdb"
 	"github.com/samarbeid/samarbeid/slacklocal"
@@ -61,7 +63,17 @@ func TestRestartKeepsCases(t *testing.T) {
 	}
 	defer second.Stop()
 	wfID := workflows.WorkflowID(ref, "helsestasjon")
-	v, err := second.Temporal.QueryWorkflow(ctx, wfID, "", workflows.QueryStatus)
+	// The first query after a restart waits for the new worker to poll and replay the case;
+	// on a loaded machine one query's RPC deadline (10 s) may pass before that, so try again
+	// for a minute before calling the case lost.
+	var v converter.EncodedValue
+	for start := time.Now(); ; {
+		v, err = second.Temporal.QueryWorkflow(ctx, wfID, "", workflows.QueryStatus)
+		if err == nil || time.Since(start) > time.Minute {
+			break
+		}
+		time.Sleep(time.Second)
+	}
 	if err != nil {
 		t.Fatalf("case lost across restart: %v", err)
 	}
