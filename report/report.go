@@ -230,7 +230,7 @@ func coordinatorIndicators(rows []store.AuditRow, in func(time.Time) bool) Coord
 				q.decided = r.OccurredAt
 				if in(r.OccurredAt) && !q.opened.IsZero() {
 					toDecision = append(toDecision, calendar.WorkingDaysBetween(q.opened, r.OccurredAt))
-					if r.OccurredAt.After(q.opened.AddDate(0, 1, 0)) {
+					if r.OccurredAt.After(q.provisionalDue) {
 						ci.DecidedAfterMonth++
 					}
 				}
