@@ -79,6 +79,18 @@ func TestLateAppealThroughSlack(t *testing.T) {
 		t.Fatalf("request %+v", st)
 	}
 
+	// The KE corrects the day the letter reached the family; the window moves, still past.
+	click(t, sl, kim, "C_KE", refused.TS, "k_kjent")
+	openView(t, sl, kim, "k_kjent")
+	submit(t, sl, kim, map[string]map[string]slacklocal.Value{"kjent": {"verdi": {SelectedDate: date(-40)}}})
+	waitUntil(t, 20*time.Second, "the notice date to be recorded", func() bool {
+		st = coordStatus(t, a, wfID)
+		return st.NotifiedAt.In(calendar.Oslo).Format("2006-01-02") == date(-40)
+	})
+	if !st.AppealDeadline.Equal(workflows.AppealWindowEnd(st.NotifiedAt)) || st.Step != workflows.CoordStepAppealLate {
+		t.Fatalf("after the notice date: step %q, window %s", st.Step, st.AppealDeadline)
+	}
+
 	// The appeal came in today: late. Without the KE's decision on it, it is sent back.
 	click(t, sl, kim, "C_KE", refused.TS, "k_klage")
 	view := openView(t, sl, kim, "k_klage")

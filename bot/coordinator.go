@@ -26,6 +26,7 @@ const (
 	actionCoordEnd         = "k_avslutt"
 	actionCoordDetails     = "k_detaljer"
 	actionCoordWish        = "k_onske" // the person's wish for who coordinates, hol § 3-4 second paragraph
+	actionCoordNotified    = "k_kjent" // the day a refusal reached the person, pbrl § 7-5
 	actionCoordRequest     = "k_be_om" // from a collaboration case: ask the KE for a coordinator
 	callbackCoordNew       = "ny_koordinator"
 )
@@ -248,6 +249,10 @@ func (b *Bot) coordinatorBlockAction(ctx context.Context, cb slack.InteractionCa
 		view = modalIn(tr, "k_oppnevn", tr.T("coord.name_title"), tr.T("coord.name_submit"), md, blocks...)
 	case actionCoordAppeal:
 		view = coordAppealView(tr, st, md, b.now())
+	case actionCoordNotified:
+		view = modalIn(tr, actionCoordNotified, tr.T("coord.notified_title"), tr.T("modal.register"), md,
+			slack.NewSectionBlock(mrkdwn(tr.T("coord.notified_intro", "Ref", st.CaseRef, "Date", st.AppealDeadline)), nil, nil),
+			input("kjent", tr.T("coord.notified_label"), "", false, slack.NewDatePickerBlockElement(fieldAction)))
 	case actionCoordWish:
 		services, err := b.otherServices(ctx, "")
 		if err != nil {
@@ -291,7 +296,7 @@ func mayActOnCoordinatorCase(staff store.Staff, st workflows.CoordinatorStatus, 
 	}
 	a := workflowActor(staff)
 	switch actionID {
-	case actionCoordAssess, actionCoordProvisional, actionCoordName, actionCoordAppeal, actionCoordEnd:
+	case actionCoordAssess, actionCoordProvisional, actionCoordName, actionCoordAppeal, actionCoordEnd, actionCoordNotified:
 		if !a.MemberOf(st.CoordinatingUnitID) {
 			return refuse("", "access.ke_only")
 		}
@@ -375,6 +380,12 @@ func (b *Bot) coordinatorViewSubmission(ctx context.Context, cb slack.Interactio
 			ResponsibilityReason: inputValue(values, "ansvar_begrunnelse")}
 	case actionCoordDecline:
 		name, arg = workflows.UpdateCoordinatorAnswer, workflows.NominationAnswer{Actor: actor, Accept: false, Reason: reason}
+	case actionCoordNotified:
+		d, ok, _ := pickedDate(values, "kjent")
+		if !ok {
+			return true, refuse("kjent", "coord.notified_required")
+		}
+		name, arg = workflows.UpdateCoordinatorNotified, workflows.DecisionNotified{Actor: actor, NotifiedAt: d}
 	case actionCoordWish:
 		name, arg = workflows.UpdateCoordinatorWish, workflows.WishUpdate{Actor: actor, Wish: workflows.CoordinationWish{
 			By: selectedValue(values, "ønske_hvem"), ServiceID: selectedValue(values, "ønske_tjeneste"), Note: inputValue(values, "ønske_merknad")}}

@@ -69,7 +69,8 @@ func (m *Messenger) renderCoordinator(ctx context.Context, n activities.Notice) 
 		case "innvilget":
 			return msg(say("coord_notice.granted", "User", n.By), btn(actionCoordName, "coord_notice.name", slack.StylePrimary))
 		case "avslått":
-			return msg(say("coord_notice.refused", "User", n.By, "Date", n.Deadline), btn(actionCoordAppeal, "coord_notice.appeal", ""))
+			return msg(say("coord_notice.refused", "User", n.By, "Date", n.Deadline), btn(actionCoordAppeal, "coord_notice.appeal", ""),
+				btn(actionCoordNotified, "coord_notice.notified", ""))
 		case workflows.OutcomeLateAppealRejected:
 			return msg(say("coord_notice.late_appeal_rejected", "User", n.By))
 		default:

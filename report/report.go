@@ -193,6 +193,7 @@ func coordinatorIndicators(rows []store.AuditRow, in func(time.Time) bool) Coord
 		kind                      string
 		opened, decided, accepted time.Time
 		granted, appealed         bool
+		provisionalDue            time.Time // the month as the case counted it (fvl § 11 a, from receipt)
 	}
 	reqs := map[string]*request{}
 	var toDecision, toAccepted []int
@@ -208,6 +209,15 @@ func coordinatorIndicators(rows []store.AuditRow, in func(time.Time) bool) Coord
 		switch r.Action {
 		case "koordinator_forespurt":
 			q.opened = r.OccurredAt
+			q.provisionalDue = q.opened.AddDate(0, 1, 0) // cases before docs/FRISTER.md
+			switch v := r.Detail["foreløpig_svar_frist"].(type) {
+			case time.Time:
+				q.provisionalDue = v
+			case string:
+				if due, err := time.Parse(time.RFC3339Nano, v); err == nil {
+					q.provisionalDue = due
+				}
+			}
 			if in(r.OccurredAt) {
 				ci.Requests[q.kind]++
 			}
@@ -220,7 +230,7 @@ func coordinatorIndicators(rows []store.AuditRow, in func(time.Time) bool) Coord
 				q.decided = r.OccurredAt
 				if in(r.OccurredAt) && !q.opened.IsZero() {
 					toDecision = append(toDecision, calendar.WorkingDaysBetween(q.opened, r.OccurredAt))
-					if r.OccurredAt.After(q.opened.AddDate(0, 1, 0)) {
+					if r.OccurredAt.After(q.provisionalDue) {
 						ci.DecidedAfterMonth++
 					}
 				}
@@ -228,7 +238,7 @@ func coordinatorIndicators(rows []store.AuditRow, in func(time.Time) bool) Coord
 		case "foreløpig_svar_sendt":
 			if in(r.OccurredAt) && !q.opened.IsZero() {
 				ci.ProvisionalOnTime.Of++
-				if !r.OccurredAt.After(q.opened.AddDate(0, 1, 0)) {
+				if !r.OccurredAt.After(q.provisionalDue) {
 					ci.ProvisionalOnTime.Count++
 				}
 			}
@@ -239,7 +249,7 @@ func coordinatorIndicators(rows []store.AuditRow, in func(time.Time) bool) Coord
 					toAccepted = append(toAccepted, calendar.WorkingDaysBetween(q.opened, r.OccurredAt))
 				}
 			}
-		case "klage_mottatt":
+		case "klage_mottatt", "klage_mottatt_for_sent", "klage_avvist_for_sent": // a late appeal is an appeal too (fvl § 31)
 			q.appealed = true
 			if in(r.OccurredAt) {
 				ci.Appeals++

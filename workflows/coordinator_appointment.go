@@ -133,6 +133,7 @@ func (c *coordCase) register(ctx workflow.Context) error {
 		{UpdateCoordinatorLeaves, c.leave, c.validateLeave},
 		{UpdateCoordinatorEnd, c.end, c.validateEnd},
 		{UpdateCoordinatorWish, c.recordWish, c.validateWish},
+		{UpdateCoordinatorNotified, c.notified, c.validateNotified},
 	})
 }
 
@@ -517,6 +518,43 @@ func (c *coordCase) validateName(n CoordinatorNomination) error {
 		return refuse("ansvar_begrunnelse", "refusal.coord_wish_reason", "Service", c.st.Wish.ServiceID)
 	}
 	return checkFields("navn", n.CoordinatorName, "ansvar_begrunnelse", n.ResponsibilityReason)
+}
+
+// --- the day the refusal reached the person, pbrl § 7-5 ---
+
+func (c *coordCase) validateNotified(ctx workflow.Context, n DecisionNotified) error {
+	if err := c.keOnly(n.Actor); err != nil {
+		return err
+	}
+	if !c.lawDays || (c.st.Step != CoordStepAppealOpen && c.st.Step != CoordStepAppealLate) {
+		return refuse("", "refusal.coord_notified_no_refusal", "Ref", c.in.CaseRef)
+	}
+	// No lower bound: a decision may be registered here after it was made and sent.
+	if n.NotifiedAt.IsZero() || calendar.EndOfDay(workflow.Now(ctx)).Before(n.NotifiedAt) {
+		return refuse("kjent", "refusal.coord_notified_future")
+	}
+	return nil
+}
+
+// notified moves the appeal window to count from the day of notice; a window that had run
+// out opens again if the new end is still ahead.
+func (c *coordCase) notified(ctx workflow.Context, n DecisionNotified) (CoordinatorStatus, error) {
+	now := workflow.Now(ctx)
+	before := c.st.AppealDeadline
+	c.st.NotifiedAt = n.NotifiedAt
+	c.st.Decisions[len(c.st.Decisions)-1].NotifiedAt = n.NotifiedAt
+	c.st.AppealDeadline = AppealWindowEnd(n.NotifiedAt)
+	if c.st.Step == CoordStepAppealLate && c.st.AppealDeadline.After(now) {
+		c.st.Step, c.st.Waiting, c.st.LateAppealUntil = CoordStepAppealOpen, "venter på eventuell klage", time.Time{}
+	}
+	if c.st.Step == CoordStepAppealLate {
+		c.st.LateAppealUntil = calendar.EndOfDay(calendar.AddMonths(c.st.AppealDeadline, c.in.Deadlines.lateAppealMonths()))
+	}
+	c.refreshSummary()
+	c.audit(c.updateKey(ctx), n.Actor, c.in.CoordinatingUnitID, "vedtak_kjent_registrert",
+		fmt.Sprintf("Avslaget i sak %s ble gjort kjent %s; klagefristen er %s.", c.in.CaseRef, calendar.FormatDate(n.NotifiedAt), calendar.FormatDate(c.st.AppealDeadline)),
+		map[string]any{"vedtak_kjent": n.NotifiedAt, "klagefrist": c.st.AppealDeadline, "klagefrist_før": before}, now, AppealCitation)
+	return c.st, nil
 }
 
 // --- the person's wish for who coordinates, hol § 3-4 second paragraph ---

@@ -310,3 +310,36 @@ func TestLateAppealAfterAYearOnlyRejected(t *testing.T) {
 		t.Errorf("considered after six months refused: %v", err)
 	}
 }
+
+// The letter reached the family after the decision: the KE records the day, and the window
+// counts from it; a window that had run out opens again.
+func TestNoticeDateRecordedAfterTheDecision(t *testing.T) {
+	h := newCoordHarness(t)
+	h.at(time.Hour, "avslå", UpdateCoordinatorAssess, coordRefusal(KindCoordinator)) // Monday 23 November
+	var late, reopened CoordinatorStatus
+	h.coordQueryAt(29*24*time.Hour, &late) // 22 December: the window from the decision has run out
+	h.at(29*24*time.Hour+time.Hour, "kjent", UpdateCoordinatorNotified, DecisionNotified{Actor: coordKE,
+		NotifiedAt: time.Date(2026, 11, 27, 0, 0, 0, 0, calendar.Oslo)})
+	h.at(29*24*time.Hour+2*time.Hour, "kjent-fram", UpdateCoordinatorNotified, DecisionNotified{Actor: coordKE,
+		NotifiedAt: time.Date(2027, 1, 27, 0, 0, 0, 0, calendar.Oslo)})
+	h.coordQueryAt(29*24*time.Hour+3*time.Hour, &reopened)
+	h.at(30*24*time.Hour, "klage", UpdateCoordinatorAppeal, CoordinatorAppeal{Actor: coordKE, Reason: "uenig"})
+	h.at(31*24*time.Hour, "slutt", UpdateCoordinatorEnd, CoordinationEnd{Actor: coordKE, Reason: "trukket"})
+	st := h.runCoord(coordInput(KindCoordinator))
+	h.accepted("kjent")
+	h.refused("kjent-fram", "fram i tid")
+	h.accepted("klage")
+	if late.Step != CoordStepAppealLate {
+		t.Errorf("before the notice date: step %q", late.Step)
+	}
+	window := time.Date(2026, 12, 28, 23, 59, 59, 0, calendar.Oslo) // 27 November + four weeks = Christmas Day: Monday 28th
+	if reopened.Step != CoordStepAppealOpen || !reopened.AppealDeadline.Equal(window) || !reopened.LateAppealUntil.IsZero() {
+		t.Errorf("after the notice date: step %q, window %s, late until %s", reopened.Step, reopened.AppealDeadline, reopened.LateAppealUntil)
+	}
+	if st.Appeal == nil || st.Appeal.Late != "" {
+		t.Errorf("an appeal within the window from notice counted as late: %+v", st.Appeal)
+	}
+	if a := h.coordAuditOf("vedtak_kjent_registrert"); len(a) != 1 || a[0].LegalBasis != AppealCitation {
+		t.Errorf("notice record %+v", a)
+	}
+}

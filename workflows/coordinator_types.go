@@ -255,6 +255,7 @@ const (
 	UpdateCoordinatorLeaves      = "koordinator-slutter"
 	UpdateCoordinatorEnd         = "avslutt-koordinering"
 	UpdateCoordinatorWish        = "koordineringsønske"
+	UpdateCoordinatorNotified    = "vedtak-kjent"
 )
 
 // Notice kinds of coordinator cases. Like every notice they carry references only.
@@ -317,6 +318,13 @@ type CoordinatorAppeal struct {
 	ReceivedAt time.Time `json:",omitempty"`
 	Late       string    `json:",omitempty"` // LateAppealConsider or LateAppealReject
 	LateReason string    `json:",omitempty"`
+}
+
+// DecisionNotified records the day a refusal reached the person, when it was not known at
+// the decision ("vedtak-kjent"): the appeal window (pbrl § 7-5) counts from it.
+type DecisionNotified struct {
+	Actor      Actor
+	NotifiedAt time.Time
 }
 
 // WishUpdate records or changes the person's wish for who coordinates ("koordineringsønske").
