@@ -291,7 +291,8 @@ type Server struct {
 	botErrors  []botError
 	lastMicros int64
 	seq        int
-	limits     limits // rate limit and injected faults (limits.go)
+	limits     limits       // rate limit and injected faults (limits.go)
+	oidc       oidcProvider // Sign in with Slack (oidc.go)
 }
 
 // New makes a stand-in.
@@ -370,6 +371,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /response/{id}", s.serveResponseURL)
 	s.registerSocketMode(mux)
 	s.registerUI(mux)
+	s.registerOIDC(mux)
 	return mux
 }
 
