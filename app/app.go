@@ -28,6 +28,7 @@ import (
 	"github.com/samarbeid/samarbeid/policy"
 	"github.com/samarbeid/samarbeid/slacklocal"
 	"github.com/samarbeid/samarbeid/store"
+	"github.com/samarbeid/samarbeid/webconsole"
 	"github.com/samarbeid/samarbeid/worker"
 )
 
@@ -55,6 +56,9 @@ type App struct {
 	http        *http.Server
 	serveErr    chan error
 	payloadKeys string
+	// The web console (console.go): its access log, and what to close at Stop.
+	ConsoleAccess webconsole.AccessLog
+	closeConsole  func()
 }
 
 // localBotToken is what the bot and the stand-in agree on; it opens nothing real.
@@ -197,6 +201,10 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	}
 	mux.Handle("/codec/", a.Codec.Handler(codec.HandlerOptions{Token: a.CodecToken, Origins: cfg.codecOrigins(),
 		UIURL: cfg.WebUIURL, Language: cfg.Language}))
+	if err := a.startConsole(ctx, cfg, mux); err != nil {
+		listener.Close()
+		return nil, err
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", a.ready)
 	mux.Handle("GET /metrics", a.metrics.Handler())
@@ -347,6 +355,9 @@ func (a *App) Stop() {
 		if err := a.dev.Stop(); err != nil {
 			a.log.Warn("stopp av innebygd Temporal", "feil", err)
 		}
+	}
+	if a.closeConsole != nil {
+		a.closeConsole()
 	}
 	if a.Store != nil {
 		a.Store.Close()

@@ -35,6 +35,15 @@ type Config struct {
 	SlackSigningSecret string `env:"SLACK_SIGNING_SECRET"`
 	SlackAPIURL        string `env:"SLACK_API_URL"`
 	HTTPAddr           string `env:"HTTP_ADDR" envDefault:":8080"`
+	// Sign in with Slack for the web console (/konsoll/): the Slack app's client ID and
+	// secret, and the OpenID Connect issuer (Slack's own unless set). Unset with the stand-in:
+	// it plays the provider itself.
+	SlackClientID     string `env:"SLACK_CLIENT_ID"`
+	SlackClientSecret string `env:"SLACK_CLIENT_SECRET"`
+	SlackOIDCIssuer   string `env:"SLACK_OIDC_ISSUER" envDefault:"https://slack.com"`
+	// PublicURL is the address people reach samarbeid at (https://…), for the console's
+	// redirect URL; empty: the listening address (samarbeid dev, http://localhost:8080).
+	PublicURL string `env:"SAMARBEID_PUBLIC_URL"`
 	// PolicyFile is the municipality's deadline policy (YAML); empty uses DOMAIN.md's defaults.
 	PolicyFile string `env:"SAMARBEID_POLICY"`
 	// Language is the workspace's language: nb (bokmål, the default), nn (nynorsk) or en.
@@ -136,6 +145,22 @@ func (c Config) Validate() error {
 			bad("SAMARBEID_POLICY: %v", err)
 		}
 	}
+	if (c.SlackClientID == "") != (c.SlackClientSecret == "") {
+		bad("SLACK_CLIENT_ID og SLACK_CLIENT_SECRET må settes sammen (Sign in with Slack for nettkonsollet)")
+	}
+	if c.SlackOIDCIssuer != "" && !isWebURL(c.SlackOIDCIssuer) {
+		bad("SLACK_OIDC_ISSUER må være en http(s)-adresse, f.eks. https://slack.com (er %q)", c.SlackOIDCIssuer)
+	}
+	if c.PublicURL != "" {
+		if !isWebURL(c.PublicURL) {
+			bad("SAMARBEID_PUBLIC_URL må være en http(s)-adresse, f.eks. https://samarbeid.kommune.no (er %q)", c.PublicURL)
+		} else if u, _ := url.Parse(c.PublicURL); u.Scheme != "https" && u.Hostname() != "localhost" && u.Hostname() != "127.0.0.1" {
+			bad("SAMARBEID_PUBLIC_URL må bruke https utenfor denne maskinen, ellers sender ikke nettleseren konsollets sikre informasjonskapsel (er %q)", c.PublicURL)
+		}
+	}
+	if c.SlackClientID != "" && c.SlackBotToken != "" && c.PublicURL == "" {
+		bad("SAMARBEID_PUBLIC_URL mangler: Slack sender folk tilbake til nettkonsollet på den adressen (SLACK_CLIENT_ID er satt)")
+	}
 	if c.Language != "" && !i18n.Valid(c.Language) {
 		bad("SAMARBEID_LANGUAGE må være nb (bokmål), nn (nynorsk) eller en (engelsk) (er %q)", c.Language)
 	}
@@ -196,6 +221,12 @@ func (c Config) payloadCodec(log *slog.Logger) (*codec.Codec, string, error) {
 	}
 	cd, err := codec.Parse(spec)
 	return cd, spec, err
+}
+
+// isWebURL reports whether s is an absolute http(s) URL with a host.
+func isWebURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
 // digestTime is the hour and minute of the KE's daily digest; empty means 07:30.

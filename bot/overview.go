@@ -32,6 +32,12 @@ func keOverview(ctx context.Context, vis overview.Lister, dir Directory, now tim
 	return overview.Build(ctx, vis, services, now, calendar.AddWorkingDays(now, soonWorkingDays))
 }
 
+// KEOverview is the KE's overview as of now, with the Home tab's horizon; the web console
+// lists it whole where Slack must cut it short.
+func KEOverview(ctx context.Context, vis overview.Lister, dir Directory, now time.Time) (overview.Report, error) {
+	return keOverview(ctx, vis, dir, now)
+}
+
 // overviewBlocks draws the report in tr's language: a summary line, then a section per
 // sector with a line per unit. Channel-safe: case references, steps and service names only.
 // The user's language in their Home tab and /samarbeid oversikt, the workspace's in the

@@ -1,0 +1,232 @@
+package app
+
+// The web console in a real browser (issue 13): headless Chromium signs in through the
+// stand-in's Sign in with Slack as the KE, reads Oversikt, finds and opens a case, reads the
+// indicators, downloads an export, and a caseworker is refused. Every page is checked with
+// axe-core (WCAG 2.1 A and AA); a console error or an axe violation fails the test.
+//
+// It needs Debian's chromium and npm's axe-core; scripts/test and .ci/run install both. Set
+// SAMARBEID_CHROMIUM and SAMARBEID_AXE to use others, and SAMARBEID_SCREENSHOTS to keep the
+// screenshots in a folder of your choice.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// browserTools finds Chromium and axe-core, or fails saying how to install them.
+func browserTools(t *testing.T) (chromium, axe string) {
+	t.Helper()
+	chromium = os.Getenv("SAMARBEID_CHROMIUM")
+	if chromium == "" {
+		chromium = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(chromium); err != nil {
+		t.Fatalf("the browser test needs Chromium at %s (%v): install it with `apt-get install -y chromium`, "+
+			"as scripts/test and .ci/run do, or point SAMARBEID_CHROMIUM at one", chromium, err)
+	}
+	axe = os.Getenv("SAMARBEID_AXE")
+	if axe == "" {
+		axe = "/tmp/samarbeid-axe/node_modules/axe-core/axe.min.js"
+	}
+	if _, err := os.Stat(axe); err != nil {
+		t.Fatalf("the browser test needs axe-core at %s (%v): install it with "+
+			"`npm install --prefix /tmp/samarbeid-axe axe-core@4`, as scripts/test and .ci/run do, or point SAMARBEID_AXE at axe.min.js", axe, err)
+	}
+	return chromium, axe
+}
+
+// axeResult is the part of axe.run's answer the test reads.
+type axeResult struct {
+	Violations []struct {
+		ID    string `json:"id"`
+		Help  string `json:"help"`
+		Nodes []struct {
+			Target []any  `json:"target"`
+			HTML   string `json:"html"`
+		} `json:"nodes"`
+	} `json:"violations"`
+}
+
+func TestConsoleInBrowser(t *testing.T) {
+	chromium, axePath := browserTools(t)
+	axeSource, err := os.ReadFile(axePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shots := os.Getenv("SAMARBEID_SCREENSHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	a := startApp(t)
+	refs := consoleCases(t, a, 3)
+	closed := refs[0]
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:0], chromedp.ExecPath(chromium),
+		chromedp.Flag("headless", true), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.WindowSize(1280, 900))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+
+	// run opens a fresh browser (its own cookies), so each person signs in for themselves.
+	run := func(name string, steps func(ctx context.Context, check func(page string))) {
+		ctx, cancel := chromedp.NewContext(allocCtx)
+		defer cancel()
+		ctx, cancelT := context.WithTimeout(ctx, 3*time.Minute)
+		defer cancelT()
+		var mu sync.Mutex
+		var consoleErrors []string
+		listenErr := chromedp.Listen(ctx, func(ev any) {
+			mu.Lock()
+			defer mu.Unlock()
+			switch e := ev.(type) {
+			case *runtime.EventConsoleAPICalled:
+				if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeAssert {
+					var args []string
+					for _, a := range e.Args {
+						args = append(args, string(a.Value)+a.Description)
+					}
+					consoleErrors = append(consoleErrors, strings.Join(args, " "))
+				}
+			case *cdplog.EventEntryAdded:
+				// A blocked or failed load, a CSP violation: the browser's own errors.
+				if e.Entry.Level == cdplog.EntryLevelError {
+					consoleErrors = append(consoleErrors, e.Entry.Text+" "+e.Entry.URL)
+				}
+			case *runtime.EventExceptionThrown:
+				consoleErrors = append(consoleErrors, e.ExceptionDetails.Text)
+			}
+		})
+		if listenErr != nil {
+			t.Fatalf("%s: start Chromium: %v", name, listenErr)
+		}
+		if _, err := chromedp.Call(ctx, cdplog.Enable, cdp.Empty{}); err != nil {
+			t.Fatalf("%s: enable the browser's log: %v", name, err)
+		}
+		check := func(page string) {
+			t.Helper()
+			buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
+			if err != nil {
+				t.Fatalf("%s/%s: screenshot: %v", name, page, err)
+			}
+			if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](string(axeSource)+";true")); err != nil {
+				t.Fatalf("%s/%s: load axe-core: %v", name, page, err)
+			}
+			raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r => JSON.stringify({violations: r.violations}))`,
+				chromedp.EvalAwaitPromise))
+			if err != nil {
+				t.Fatalf("%s/%s: axe: %v", name, page, err)
+			}
+			_ = os.WriteFile(filepath.Join(shots, name+"-"+page+".jpg"), buf, 0o644)
+			var res axeResult
+			if err := json.Unmarshal([]byte(raw), &res); err != nil {
+				t.Fatalf("%s/%s: axe answer: %v", name, page, err)
+			}
+			for _, v := range res.Violations {
+				for _, n := range v.Nodes {
+					t.Errorf("%s/%s: axe %s (%s): %v %s", name, page, v.ID, v.Help, n.Target, n.HTML)
+				}
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			for _, e := range consoleErrors {
+				t.Errorf("%s/%s: console error: %s", name, page, e)
+			}
+			consoleErrors = nil
+		}
+		steps(ctx, check)
+	}
+
+	must := func(ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	text := func(ctx context.Context, sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("read %s: %v", sel, err)
+		}
+		return s
+	}
+	eval := func(ctx context.Context, what, js string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](js, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		return s
+	}
+
+	run("ke", func(ctx context.Context, check func(string)) {
+		must(ctx, "open the console", chromedp.Navigate(a.URL+"/konsoll/"), chromedp.WaitVisible(chromedp.CSS(`a.button`)))
+		check("logg-inn")
+		must(ctx, "Sign in with Slack", chromedp.Click(chromedp.CSS(`a.button`)),
+			chromedp.WaitVisible(chromedp.CSS(`button[value="`+kim+`"]`)))
+		check("slack-authorize")
+		must(ctx, "pick the KE", chromedp.Click(chromedp.CSS(`button[value="`+kim+`"]`)), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+		if h := text(ctx, "main h1"); h != "Oversikt" {
+			t.Fatalf("after login: %q", h)
+		}
+		if body := text(ctx, "main"); !strings.Contains(body, refs[1]) || !strings.Contains(body, refs[2]) {
+			t.Errorf("Oversikt lacks the open cases: %s", body)
+		}
+		check("oversikt")
+
+		must(ctx, "search a case", chromedp.Click(chromedp.CSS(`a[href="/konsoll/saker"]`)), chromedp.WaitVisible(chromedp.CSS(`#f-sak`)),
+			chromedp.SendKeys(chromedp.CSS(`#f-sak`), closed), chromedp.Submit(chromedp.CSS(`#f-sak`)),
+			chromedp.WaitVisible(chromedp.CSS(`a[href="/konsoll/sak/`+closed+`"]`)))
+		check("saker")
+		must(ctx, "open the case", chromedp.Click(chromedp.CSS(`a[href="/konsoll/sak/`+closed+`"]`)), chromedp.WaitVisible(chromedp.CSS(`#tidslinje`)))
+		if body := text(ctx, "main"); !strings.Contains(body, "Sak "+closed) || !strings.Contains(body, "avsluttet") {
+			t.Errorf("case page: %s", body)
+		}
+		check("sak")
+
+		must(ctx, "indicators", chromedp.Click(chromedp.CSS(`a[href="/konsoll/indikatorer"]`)), chromedp.WaitVisible(chromedp.CSS(`section.chart img`)))
+		if eval(ctx, "the charts are drawn", `String([...document.querySelectorAll("section.chart img")].every(i => i.complete && i.naturalWidth > 0))`) != "true" {
+			t.Errorf("a chart did not load")
+		}
+		check("indikatorer")
+
+		must(ctx, "audit page", chromedp.Click(chromedp.CSS(`a[href="/konsoll/revisjon"]`)), chromedp.WaitVisible(chromedp.CSS(`#e-sak`)))
+		check("revisjon")
+		// The export as the browser downloads it, with this session's cookie.
+		got := eval(ctx, "download an export", fmt.Sprintf(
+			`fetch("/konsoll/revisjon/eksport?sak=%s&format=csv").then(async r => r.status + " " + r.headers.get("content-disposition") + "\n" + await r.text())`, closed))
+		if !strings.HasPrefix(got, "200 attachment") || !strings.Contains(got, "nr,tidspunkt,hvem") || !strings.Contains(got, "sak_avsluttet") {
+			t.Errorf("export: %q", got)
+		}
+		must(ctx, "log out", chromedp.Click(chromedp.CSS(`form.who button`)), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+		if h := text(ctx, "main h1"); h != "Du er logget ut" {
+			t.Errorf("after logout: %q", h)
+		}
+		check("logget-ut")
+	})
+
+	run("saksbehandler", func(ctx context.Context, check func(string)) {
+		must(ctx, "caseworker signs in", chromedp.Navigate(a.URL+"/konsoll/auth/start"),
+			chromedp.WaitVisible(chromedp.CSS(`button[value="`+kari+`"]`)),
+			chromedp.Click(chromedp.CSS(`button[value="`+kari+`"]`)), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+		if h := text(ctx, "main h1"); h != "Ingen tilgang" {
+			t.Errorf("caseworker: %q", h)
+		}
+		check("avvist")
+	})
+	t.Logf("screenshots in %s", shots)
+}

@@ -1,0 +1,278 @@
+package app
+
+// The web console (issue 13) end to end over HTTP: Sign in with Slack through the stand-in's
+// OpenID Connect provider, who gets in, what each sees, the access log, exports, logout and
+// CSRF. The browser test (console_browser_test.go) drives the same in headless Chromium.
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+
+	"github.com/samarbeid/samarbeid/policy"
+	"github.com/samarbeid/samarbeid/webconsole"
+	"github.com/samarbeid/samarbeid/workflows"
+)
+
+// startSoonDueCase starts a helsestasjon case whose step 1 falls due in one working day, so
+// it is in the KE's overview at once.
+func startSoonDueCase(ctx context.Context, a *App, ref string) error {
+	p := policy.Default()
+	p.Version, p.ClarifyWorkingDays = "konsoll-test", 1
+	in := workflows.CaseInput{CaseRef: ref, Subject: "voksen", InitiatingServiceID: "helsestasjon",
+		LegalBasis: "helse- og omsorgstjenesteloven § 3-4", OpenedBy: faultActor, Policy: p}
+	_, err := a.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: workflows.WorkflowID(ref, "helsestasjon"), TaskQueue: workflows.TaskQueue,
+		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		TypedSearchAttributes: workflows.CaseSearchAttributes(in),
+	}, workflows.CollaborationDuty, in)
+	return err
+}
+
+// consoleCases starts n soon-due cases and closes the first (step 1: no other services),
+// and waits until the overview lists the open ones.
+func consoleCases(t *testing.T, a *App, n int) []string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	refs := faultRefs(900, n)
+	each(t, refs, func(ref string) error { return startSoonDueCase(ctx, a, ref) })
+	if err := answerNone(ctx, a, refs[0]); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, time.Minute, "the open cases in visibility with their deadline", func() bool {
+		resp, err := a.Temporal.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{Query: fmt.Sprintf(
+			"ExecutionStatus = 'Running' AND %s IS NOT NULL", workflows.AttrDeadline.GetName())})
+		return err == nil && int(resp.GetCount()) == n-1
+	})
+	return refs
+}
+
+// browser is one person's cookie jar.
+type browser struct {
+	t      *testing.T
+	a      *App
+	client *http.Client
+}
+
+func newBrowser(t *testing.T, a *App) *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: t, a: a, client: &http.Client{Jar: jar, Timeout: time.Minute}}
+}
+
+// login signs in through the stand-in: the console sends the browser to the authorize page,
+// the person picks who they are, and the stand-in sends them back with a code.
+func (b *browser) login(user string) (int, string) {
+	b.t.Helper()
+	resp, err := b.client.Get(b.a.URL + "/konsoll/auth/start")
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	authorize := resp.Request.URL // the stand-in's authorize page, with the console's parameters
+	if !strings.HasSuffix(authorize.Path, "/openid/connect/authorize") {
+		b.t.Fatalf("login did not reach the authorize page: %s", authorize)
+	}
+	form := authorize.Query()
+	form.Set("user", user)
+	resp, err = b.client.PostForm(authorize.Scheme+"://"+authorize.Host+authorize.Path, form)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+func (b *browser) get(path string) (int, string, http.Header) {
+	b.t.Helper()
+	resp, err := b.client.Get(b.a.URL + path)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body), resp.Header
+}
+
+func (b *browser) csrf() string {
+	_, body, _ := b.get("/konsoll/katalog")
+	i := strings.Index(body, `name="csrf" value="`)
+	if i < 0 {
+		b.t.Fatalf("no CSRF token on the page")
+	}
+	rest := body[i+len(`name="csrf" value="`):]
+	return rest[:strings.Index(rest, `"`)]
+}
+
+func mustContain(t *testing.T, what, body string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(body, w) {
+			t.Errorf("%s: missing %q", what, w)
+		}
+	}
+}
+
+func TestConsoleSignInAndNeedToKnow(t *testing.T) {
+	a := startApp(t)
+	refs := consoleCases(t, a, 4)
+	open, closed := refs[1], refs[0]
+
+	// Not signed in: every page sends the browser to the login page.
+	anon := newBrowser(t, a)
+	status, body, _ := anon.get("/konsoll/saker")
+	if status != http.StatusOK || !strings.Contains(body, `href="/konsoll/auth/start"`) {
+		t.Fatalf("anonymous: %d %s", status, body)
+	}
+	// A callback that this browser did not start is refused.
+	if status, _, _ := anon.get("/konsoll/auth/callback?state=falsk&code=falsk"); status != http.StatusBadRequest {
+		t.Errorf("forged callback: %d", status)
+	}
+
+	// The KE: Oversikt lists every open case, soon due, by sector and unit.
+	ke := newBrowser(t, a)
+	status, body = ke.login(kim)
+	if status != http.StatusOK {
+		t.Fatalf("KE login: %d %s", status, body)
+	}
+	mustContain(t, "KE Oversikt", body, "<h1>Oversikt</h1>", open, refs[2], refs[3], "Helsestasjon", "snart")
+	if strings.Contains(body, closed+"<") {
+		t.Errorf("the closed case %s is in the overview", closed)
+	}
+	u, _ := url.Parse(a.URL)
+	for _, c := range ke.client.Jar.Cookies(u.JoinPath("/konsoll/")) {
+		if c.Name == "samarbeid_konsoll" && c.Value == "" {
+			t.Errorf("empty session cookie")
+		}
+	}
+	// Filters: an unknown sector shows nothing rather than everything.
+	_, body, _ = ke.get("/konsoll/?frister=forfalt")
+	mustContain(t, "overdue only", body, "Ingen steg har oversittet frist")
+
+	// Saker: every case, also the closed one; search by reference; the closed filter.
+	_, body, _ = ke.get("/konsoll/saker")
+	mustContain(t, "Saker", body, open, closed, "Samarbeidsplikt")
+	_, body, _ = ke.get("/konsoll/saker?sak=" + strings.ToLower(closed))
+	mustContain(t, "search", body, closed)
+	if strings.Contains(body, open+"<") {
+		t.Errorf("search for %s also lists %s", closed, open)
+	}
+	_, body, _ = ke.get("/konsoll/saker?status=closed")
+	mustContain(t, "closed filter", body, closed)
+	if strings.Contains(body, open+"<") {
+		t.Errorf("closed filter lists the open case")
+	}
+	_, body, _ = ke.get("/konsoll/saker?sak=" + url.QueryEscape("x' OR '1'='1"))
+	mustContain(t, "bad reference", body, "Saksreferansen kan bare ha")
+
+	// Sak: the status from the workflow, the timeline from the ledger; the look is logged.
+	status, body, _ = ke.get("/konsoll/sak/" + closed)
+	if status != http.StatusOK {
+		t.Fatalf("case page: %d", status)
+	}
+	mustContain(t, "Sak", body, "Sak "+closed, "avsluttet", "Tidslinje fra revisjonsloggen", "helse- og omsorgstjenesteloven § 3-4", "konsoll-test")
+	if strings.Contains(body, "Tilgangslogg for saken") {
+		t.Errorf("the KE sees the access log; only auditors do")
+	}
+	looks, _ := a.ConsoleAccess.Looks(context.Background(), closed)
+	if len(looks) != 1 || looks[0].Viewer != kim || !looks[0].Allowed || looks[0].Surface != webconsole.SurfaceCase {
+		t.Errorf("access log after the KE's look: %+v", looks)
+	}
+
+	// Indikatorer: charts with their tables.
+	_, body, _ = ke.get("/konsoll/indikatorer")
+	mustContain(t, "Indikatorer", body, `<img src="data:image/svg+xml;base64,`, "Utfall av avsluttede saker", "<caption>Tabell:")
+
+	// Export of the case as CSV: the ledger's rows, and the export is a look too.
+	status, body, hdr := ke.get("/konsoll/revisjon/eksport?sak=" + closed + "&format=csv")
+	if status != http.StatusOK || !strings.HasPrefix(hdr.Get("Content-Type"), "text/csv") ||
+		!strings.Contains(hdr.Get("Content-Disposition"), "attachment") || !strings.HasPrefix(body, "nr,tidspunkt,hvem") {
+		t.Errorf("CSV export: %d %v %q", status, hdr, body)
+	}
+	looks, _ = a.ConsoleAccess.Looks(context.Background(), closed)
+	if len(looks) != 2 || looks[1].Surface != webconsole.SurfaceExport {
+		t.Errorf("access log after the export: %+v", looks)
+	}
+
+	// The auditor reads the case and its access log, with the KE's looks in it.
+	rev := newBrowser(t, a)
+	if status, body := rev.login(rita); status != http.StatusOK || !strings.Contains(body, "<h1>Oversikt</h1>") {
+		t.Fatalf("auditor login: %d", status)
+	}
+	_, body, _ = rev.get("/konsoll/sak/" + closed)
+	mustContain(t, "auditor's case page", body, "Tilgangslogg for saken", kim, "konsoll-eksport")
+
+	// The administrator gets the directory, and no case details (the refusal is logged).
+	adm := newBrowser(t, a)
+	status, body = adm.login(adam)
+	if status != http.StatusForbidden {
+		t.Errorf("admin on Oversikt: %d", status)
+	}
+	mustContain(t, "admin refused", body, "ser ikke saksdetaljer")
+	status, body, _ = adm.get("/konsoll/katalog")
+	if status != http.StatusOK {
+		t.Errorf("admin on Katalog: %d", status)
+	}
+	mustContain(t, "Katalog", body, "Helsestasjon", "Rita (revisor)")
+	if status, body, _ := adm.get("/konsoll/sak/" + open); status != http.StatusForbidden || strings.Contains(body, "Tidslinje") {
+		t.Errorf("admin on a case page: %d", status)
+	}
+	looks, _ = a.ConsoleAccess.Looks(context.Background(), open)
+	if len(looks) != 1 || looks[0].Viewer != adam || looks[0].Allowed {
+		t.Errorf("the admin's refused look: %+v", looks)
+	}
+
+	// A caseworker is refused, with what to do instead.
+	cw := newBrowser(t, a)
+	status, body = cw.login(kari)
+	if status != http.StatusForbidden {
+		t.Errorf("caseworker: %d", status)
+	}
+	mustContain(t, "caseworker refused", body, "Konsollet er bare for koordinerende enhet", "/samarbeid mine")
+	if status, _, _ := cw.get("/konsoll/sak/" + open); status != http.StatusForbidden {
+		t.Errorf("caseworker on a case page: %d", status)
+	}
+
+	// Logout: a form from another site is refused; without the token too; with it, the
+	// session ends on the server.
+	req, _ := http.NewRequest(http.MethodPost, a.URL+"/konsoll/logg-ut", strings.NewReader("csrf="+ke.csrf()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	resp, err := ke.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("cross-site logout: %d", resp.StatusCode)
+	}
+	resp, err = ke.client.PostForm(a.URL+"/konsoll/logg-ut", url.Values{"csrf": {"feil"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("logout with a wrong token: %d", resp.StatusCode)
+	}
+	resp, err = ke.client.PostForm(a.URL+"/konsoll/logg-ut", url.Values{"csrf": {ke.csrf()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body2, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	mustContain(t, "logged out", string(body2), "Du er logget ut")
+	_, body, _ = ke.get("/konsoll/saker")
+	mustContain(t, "after logout", body, `href="/konsoll/auth/start"`)
+}

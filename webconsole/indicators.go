@@ -1,0 +1,161 @@
+package webconsole
+
+import (
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"net/http"
+	"sort"
+
+	"github.com/go-analyze/charts"
+
+	"github.com/samarbeid/samarbeid/i18n"
+	"github.com/samarbeid/samarbeid/report"
+)
+
+// chart is one figure of the Indikatorer page: the picture, and the same figures as a table
+// beside it (for screen readers, and for whoever would rather read than look).
+type chart struct {
+	TitleKey string
+	SVG      template.URL // a data: URL of the server-rendered SVG; empty when there is nothing to draw
+	Head     []string
+	Rows     [][]string
+}
+
+// svgData renders a bar chart as a data: URL for an <img>, so the picture carries no
+// script and the page's content security policy stays strict.
+func svgData(horizontal bool, values [][]float64, labels, legend []string) (template.URL, error) {
+	if len(labels) == 0 {
+		return "", nil
+	}
+	opts := []charts.OptionFunc{charts.SVGOutputOptionFunc(), charts.DimensionsOptionFunc(560, 60+36*len(labels)),
+		charts.ThemeNameOptionFunc(charts.ThemeLight)}
+	if len(legend) > 1 {
+		opts = append(opts, charts.LegendLabelsOptionFunc(legend))
+	}
+	var p *charts.Painter
+	var err error
+	if horizontal {
+		p, err = charts.HorizontalBarRender(values, append(opts, charts.YAxisLabelsOptionFunc(labels))...)
+	} else {
+		opts[1] = charts.DimensionsOptionFunc(560, 320)
+		p, err = charts.BarRender(values, append(opts, charts.XAxisLabelsOptionFunc(labels))...)
+	}
+	if err != nil {
+		return "", err
+	}
+	buf, err := p.Bytes()
+	if err != nil {
+		return "", err
+	}
+	return template.URL("data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString(buf)), nil
+}
+
+// indicatorCharts turns the report's figures into charts with their tables.
+func indicatorCharts(tr *i18n.Translator, ind report.Indicators) ([]chart, error) {
+	var out []chart
+
+	// Contact requests answered on time, by sector.
+	cc := chart{TitleKey: "konsoll.ind.chart_contacts", Head: []string{tr.T("konsoll.ind.sector"), tr.T("konsoll.ind.sent"),
+		tr.T("konsoll.ind.answered"), tr.T("konsoll.ind.on_time")}}
+	var labels []string
+	onTime, late := []float64{}, []float64{}
+	for _, s := range ind.Contacts {
+		labels = append(labels, s.Sector)
+		onTime = append(onTime, float64(s.OnTime.Count))
+		late = append(late, float64(s.OnTime.Of-s.OnTime.Count))
+		cc.Rows = append(cc.Rows, []string{s.Sector, fmt.Sprint(s.Sent), fmt.Sprint(s.Answered), share(tr, s.OnTime)})
+	}
+	var err error
+	if cc.SVG, err = svgData(true, [][]float64{onTime, late}, labels, []string{tr.T("konsoll.ind.on_time"), tr.T("konsoll.ind.late")}); err != nil {
+		return nil, err
+	}
+	out = append(out, cc)
+
+	// Escalations (deadlines passed) by step.
+	ec := chart{TitleKey: "konsoll.ind.chart_escalations", Head: []string{tr.T("konsoll.ind.step"), tr.T("konsoll.ind.count")}}
+	labels, counts := sortedCounts(ind.Escalations)
+	for i, l := range labels {
+		ec.Rows = append(ec.Rows, []string{l, fmt.Sprint(counts[i])})
+	}
+	if ec.SVG, err = svgData(false, [][]float64{counts}, labels, nil); err != nil {
+		return nil, err
+	}
+	out = append(out, ec)
+
+	// Shares that should be near 100 %.
+	sc := chart{TitleKey: "konsoll.ind.chart_shares", Head: []string{tr.T("konsoll.ind.measure"), tr.T("konsoll.ind.share")}}
+	shares := []struct {
+		key string
+		s   report.Share
+	}{
+		{"konsoll.ind.consent_coverage", ind.ConsentCoverage},
+		{"konsoll.ind.provisional_on_time", ind.Coordinators.ProvisionalOnTime},
+		{"konsoll.ind.child_with_coordinator", ind.Coordinators.ChildGrantedWithCoordinator},
+		{"konsoll.ind.plans_on_time", ind.PlansRevisedOnTime},
+	}
+	labels = nil
+	var pcts []float64
+	for _, s := range shares {
+		sc.Rows = append(sc.Rows, []string{tr.T(s.key), share(tr, s.s)})
+		if s.s.Of > 0 {
+			labels = append(labels, tr.T(s.key))
+			pcts = append(pcts, s.s.Percent())
+		}
+	}
+	if sc.SVG, err = svgData(true, [][]float64{pcts}, labels, nil); err != nil {
+		return nil, err
+	}
+	out = append(out, sc)
+
+	// Outcomes of the cases closed in the period.
+	oc := chart{TitleKey: "konsoll.ind.chart_outcomes", Head: []string{tr.T("konsoll.ind.outcome"), tr.T("konsoll.ind.count")}}
+	labels, counts = sortedCounts(ind.Cases.Outcomes)
+	for i, l := range labels {
+		oc.Rows = append(oc.Rows, []string{l, fmt.Sprint(counts[i])})
+	}
+	if oc.SVG, err = svgData(false, [][]float64{counts}, labels, nil); err != nil {
+		return nil, err
+	}
+	out = append(out, oc)
+	return out, nil
+}
+
+func share(tr *i18n.Translator, s report.Share) string {
+	if s.Of == 0 {
+		return "–"
+	}
+	return tr.T("konsoll.ind.share_of", "Count", s.Count, "Of", s.Of, "Percent", fmt.Sprintf("%.0f", s.Percent()))
+}
+
+func sortedCounts(m map[string]int) ([]string, []float64) {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	vals := make([]float64, len(keys))
+	for i, k := range keys {
+		vals[i] = float64(m[k])
+	}
+	return keys, vals
+}
+
+func (c *Console) indicatorsPage(w http.ResponseWriter, r *http.Request, v *viewer) {
+	from, to, problem := c.period(r.URL.Query())
+	data := map[string]any{"From": from, "To": to, "Problem": problem}
+	if problem == "" {
+		ind, err := report.Compute(r.Context(), c.cfg.Store, from, to)
+		if err != nil {
+			c.fail(w, r, v, err)
+			return
+		}
+		figs, err := indicatorCharts(v.tr, ind)
+		if err != nil {
+			c.fail(w, r, v, err)
+			return
+		}
+		data["Ind"], data["Charts"] = ind, figs
+	}
+	c.render(w, r, http.StatusOK, "indicators", v, data)
+}
