@@ -132,7 +132,7 @@ func (c *Console) Handler() http.Handler {
 	mux.HandleFunc("POST "+Prefix+"logg-ut", c.logout)
 	mux.HandleFunc("GET "+Prefix+"{$}", c.signedIn(readsCases, c.overviewPage))
 	mux.HandleFunc("GET "+Prefix+"saker", c.signedIn(readsCases, c.casesPage))
-	mux.HandleFunc("GET "+Prefix+"sak/{ref}", c.signedIn(readsCases, c.casePage))
+	mux.HandleFunc("GET "+Prefix+"sak/{ref}", c.signedIn(readsDirectory, c.casePage)) // casePage logs an administrator's refused look
 	mux.HandleFunc("GET "+Prefix+"indikatorer", c.signedIn(readsCases, c.indicatorsPage))
 	mux.HandleFunc("GET "+Prefix+"revisjon", c.signedIn(readsCases, c.auditPage))
 	mux.HandleFunc("GET "+Prefix+"revisjon/eksport", c.signedIn(readsCases, c.exportDownload))

@@ -235,7 +235,8 @@ func (f caseFilter) query(services []store.Service) string {
 	if !f.To.IsZero() {
 		parts = append(parts, "StartTime < '"+f.To.UTC().Format(time.RFC3339)+"'")
 	}
-	return strings.Join(parts, " AND ") + " ORDER BY StartTime DESC"
+	// No ORDER BY: the SQL visibility store refuses it, and lists the newest first anyway.
+	return strings.Join(parts, " AND ")
 }
 
 // caseRow is one case on the Saker page.
@@ -329,7 +330,7 @@ func (c *Console) workflowsOf(ctx context.Context, ref string) ([]caseView, erro
 	var token []byte
 	for {
 		resp, err := c.cfg.Temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
-			Query: fmt.Sprintf("%s = '%s' ORDER BY StartTime", workflows.AttrCase.GetName(), ref), PageSize: 100, NextPageToken: token})
+			Query: fmt.Sprintf("%s = '%s'", workflows.AttrCase.GetName(), ref), PageSize: 100, NextPageToken: token})
 		if err != nil {
 			return nil, err
 		}
@@ -342,6 +343,7 @@ func (c *Console) workflowsOf(ctx context.Context, ref string) ([]caseView, erro
 				Running: e.GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING})
 		}
 		if token = resp.GetNextPageToken(); len(token) == 0 {
+			slices.Reverse(out) // visibility lists the newest first; the case's first workflow leads
 			return out, nil
 		}
 	}

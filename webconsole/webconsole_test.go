@@ -70,7 +70,6 @@ func TestCaseFilterQueryOnlyCarriesCheckedValues(t *testing.T) {
 		"SamarbeidSak STARTS_WITH 'SAK-2026-00'", "SamarbeidSteg = 'kontakt'",
 		"SamarbeidTjeneste IN ('helsestasjon', 'fastlege')", "SamarbeidForfalt = true",
 		"ExecutionStatus = 'Running'", "StartTime >= '2025-12-31T23:00:00Z'", "StartTime < '2026-01-31T23:00:00Z'",
-		"ORDER BY StartTime DESC",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("query lacks %q:\n%s", want, got)
