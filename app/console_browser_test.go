@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -82,7 +83,8 @@ func TestConsoleInBrowser(t *testing.T) {
 	defer cancelAlloc()
 
 	// run opens a fresh browser (its own cookies), so each person signs in for themselves.
-	run := func(name string, steps func(ctx context.Context, check func(page string))) {
+	// expected names browser errors a page is meant to cause: the refusal page is a 403.
+	run := func(name string, expected []string, steps func(ctx context.Context, check func(page string))) {
 		ctx, cancel := chromedp.NewContext(allocCtx)
 		defer cancel()
 		ctx, cancelT := context.WithTimeout(ctx, 3*time.Minute)
@@ -118,7 +120,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		}
 		check := func(page string) {
 			t.Helper()
-			buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
+			buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 			if err != nil {
 				t.Fatalf("%s/%s: screenshot: %v", name, page, err)
 			}
@@ -130,7 +132,7 @@ func TestConsoleInBrowser(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s/%s: axe: %v", name, page, err)
 			}
-			_ = os.WriteFile(filepath.Join(shots, name+"-"+page+".jpg"), buf, 0o644)
+			_ = os.WriteFile(filepath.Join(shots, name+"-"+page+".png"), buf, 0o644)
 			var res axeResult
 			if err := json.Unmarshal([]byte(raw), &res); err != nil {
 				t.Fatalf("%s/%s: axe answer: %v", name, page, err)
@@ -143,7 +145,9 @@ func TestConsoleInBrowser(t *testing.T) {
 			mu.Lock()
 			defer mu.Unlock()
 			for _, e := range consoleErrors {
-				t.Errorf("%s/%s: console error: %s", name, page, e)
+				if !slices.ContainsFunc(expected, func(x string) bool { return strings.Contains(e, x) }) {
+					t.Errorf("%s/%s: console error: %s", name, page, e)
+				}
 			}
 			consoleErrors = nil
 		}
@@ -173,7 +177,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		return s
 	}
 
-	run("ke", func(ctx context.Context, check func(string)) {
+	run("ke", nil, func(ctx context.Context, check func(string)) {
 		must(ctx, "open the console", chromedp.Navigate(a.URL+"/konsoll/"), chromedp.WaitVisible(chromedp.CSS(`a.button`)))
 		check("logg-inn")
 		must(ctx, "Sign in with Slack", chromedp.Click(chromedp.CSS(`a.button`)),
@@ -219,7 +223,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		check("logget-ut")
 	})
 
-	run("saksbehandler", func(ctx context.Context, check func(string)) {
+	run("saksbehandler", []string{"status of 403 (Forbidden) " + a.URL + "/konsoll/"}, func(ctx context.Context, check func(string)) {
 		must(ctx, "caseworker signs in", chromedp.Navigate(a.URL+"/konsoll/auth/start"),
 			chromedp.WaitVisible(chromedp.CSS(`button[value="`+kari+`"]`)),
 			chromedp.Click(chromedp.CSS(`button[value="`+kari+`"]`)), chromedp.WaitVisible(chromedp.CSS(`main h1`)))

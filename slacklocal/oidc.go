@@ -148,7 +148,7 @@ func (s *Server) authorizeRequest(q url.Values) (OIDCClient, string) {
 
 var authorizePage = template.Must(template.New("authorize").Parse(`<!doctype html>
 <html lang="nb"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Logg inn med Slack · lokal Slack</title>
+<title>Logg inn med Slack · lokal Slack</title><link rel="icon" href="data:,">
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:560px;margin:3em auto;padding:0 1em;color:#1d1c1d}
 h1{font-size:24px} ul{list-style:none;padding:0} li{margin:.4em 0}
 button{font:inherit;padding:.5em 1em;border:1px solid #4a154b;background:#4a154b;color:#fff;border-radius:6px;cursor:pointer;min-width:18em;text-align:left}
