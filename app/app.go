@@ -58,6 +58,7 @@ type App struct {
 	payloadKeys string
 	// The web console (console.go): its access log, and what to close at Stop.
 	ConsoleAccess webconsole.AccessLog
+	ConsoleURL    string // "" when the console is off
 	closeConsole  func()
 }
 

@@ -49,8 +49,7 @@ func (a *App) startConsole(ctx context.Context, cfg Config, mux *http.ServeMux) 
 	if err != nil {
 		return err
 	}
-	a.ConsoleAccess = accessLog
+	a.ConsoleAccess, a.ConsoleURL = accessLog, base+webconsole.Prefix
 	mux.Handle(webconsole.Prefix, c.Handler())
-	a.log.Info("nettkonsollet", "adresse", base+webconsole.Prefix)
 	return nil
 }

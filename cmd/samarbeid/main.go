@@ -38,7 +38,9 @@ Miljøvariabler: DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, SLACK_BOT_T
 SLACK_SIGNING_SECRET, SLACK_APP_TOKEN (Socket Mode), SLACK_API_URL, HTTP_ADDR,
 SAMARBEID_POLICY, SAMARBEID_LANGUAGE, SAMARBEID_DAGSOVERSIKT, SAMARBEID_PAYLOAD_KEYS
 (nøkler som krypterer Temporal-historikken; påkrevd med TEMPORAL_ADDRESS), SAMARBEID_CODEC_TOKEN
-og SAMARBEID_CODEC_ORIGINS (kodek-endepunktet /codec for Temporal UI). Se README.md.
+og SAMARBEID_CODEC_ORIGINS (kodek-endepunktet /codec for Temporal UI); for nettkonsollet
+(/konsoll/, Logg inn med Slack): SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_OIDC_ISSUER
+(standard https://slack.com) og SAMARBEID_PUBLIC_URL. Se README.md.
 `
 
 func main() {
@@ -104,6 +106,9 @@ func runDev(ctx context.Context, log *slog.Logger, args []string) error {
 		fmt.Printf("  Lokal Slack:  %s/  (velg bruker, skriv /samarbeid ny i en kanal)\n", a.URL)
 	}
 	fmt.Printf("  Slack-endepunkter: %s/slack/commands, /slack/interactions, /slack/events\n", a.URL)
+	if a.ConsoleURL != "" {
+		fmt.Printf("  Nettkonsoll:  %s  (KE, revisor og administrator; Logg inn med Slack)\n", a.ConsoleURL)
+	}
 	if addr := a.TemporalAddress(); addr != "" {
 		fmt.Printf("  Temporal:     %s (navnerom %s, data i %s/)\n", addr, a.Namespace, cfg.DataDir)
 		if cfg.PayloadKeys == "" {
