@@ -39,10 +39,8 @@ func (a *App) startConsole(ctx context.Context, cfg Config, mux *http.ServeMux) 
 	}
 	sessions := pgxstore.NewWithCleanupInterval(pool, 10*time.Minute)
 	a.closeConsole = func() { sessions.StopCleanup(); pool.Close() }
-	// The access log is another part's (store.LogAccess); until it is in the database the
-	// console keeps its looks in memory and says so.
-	accessLog := &webconsole.MemoryAccessLog{}
-	a.log.Warn("konsollets tilgangslogg holdes i minnet til tilgangsloggen er i databasen")
+	// Every look goes to the access log the bot writes too (store.LogAccess).
+	var accessLog webconsole.AccessLog = a.Store
 	c, err := webconsole.New(webconsole.Config{Store: a.Store, Temporal: a.Temporal, Sessions: sessions,
 		ClientID: clientID, ClientSecret: secret, Issuer: issuer, BaseURL: base, Language: cfg.Language,
 		AccessLog: accessLog, Logger: a.log.With("komponent", "konsoll")})

@@ -19,7 +19,9 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 
+	"github.com/samarbeid/samarbeid/access"
 	"github.com/samarbeid/samarbeid/policy"
+	"github.com/samarbeid/samarbeid/store"
 	"github.com/samarbeid/samarbeid/webconsole"
 	"github.com/samarbeid/samarbeid/workflows"
 )
@@ -61,6 +63,22 @@ func consoleCases(t *testing.T, a *App, n int) []string {
 		return err == nil && resp.GetCount() == 1
 	})
 	return refs
+}
+
+// consoleLooks are the access log's looks at ref through the console.
+func consoleLooks(t *testing.T, a *App, ref string) []store.Access {
+	t.Helper()
+	all, err := a.Store.AccessByCase(context.Background(), ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []store.Access
+	for _, l := range all {
+		if strings.HasPrefix(l.Surface, "konsoll-") {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // browser is one person's cookie jar.
@@ -191,11 +209,15 @@ func TestConsoleSignInAndNeedToKnow(t *testing.T) {
 		t.Fatalf("case page: %d", status)
 	}
 	mustContain(t, "Sak", body, "Sak "+closed, "avsluttet", "Tidslinje fra revisjonsloggen", "helse- og omsorgstjenesteloven § 3-4", "konsoll-test")
-	if strings.Contains(body, "Tilgangslogg for saken") {
-		t.Errorf("the KE sees the access log; only auditors do")
+	if strings.Contains(body, "Tilgangslogg for saken") || strings.Contains(body, "Samtykker per tjeneste") {
+		t.Errorf("the KE sees the access log or the consents' details; only auditors do")
 	}
-	looks, _ := a.ConsoleAccess.Looks(context.Background(), closed)
-	if len(looks) != 1 || looks[0].Viewer != kim || !looks[0].Allowed || looks[0].Surface != webconsole.SurfaceCase {
+	// Two looks: the timeline (the case as a whole, every decision) and the workflow, which
+	// the KE sees in the coordinating scope (no free text), as in Slack.
+	looks := consoleLooks(t, a, closed)
+	if len(looks) != 2 || looks[0].Viewer != kim || !looks[0].Allowed || looks[0].Surface != webconsole.SurfaceCase ||
+		looks[0].Scope != string(access.Whole) || looks[1].WorkflowID != workflows.WorkflowID(closed, "helsestasjon") ||
+		looks[1].Scope != string(access.Coordinate) {
 		t.Errorf("access log after the KE's look: %+v", looks)
 	}
 
@@ -209,8 +231,8 @@ func TestConsoleSignInAndNeedToKnow(t *testing.T) {
 		!strings.Contains(hdr.Get("Content-Disposition"), "attachment") || !strings.HasPrefix(body, "nr,tidspunkt,hvem") {
 		t.Errorf("CSV export: %d %v %q", status, hdr, body)
 	}
-	looks, _ = a.ConsoleAccess.Looks(context.Background(), closed)
-	if len(looks) != 2 || looks[1].Surface != webconsole.SurfaceExport {
+	looks = consoleLooks(t, a, closed)
+	if len(looks) != 3 || looks[2].Surface != webconsole.SurfaceExport || !looks[2].Allowed {
 		t.Errorf("access log after the export: %+v", looks)
 	}
 
@@ -220,7 +242,7 @@ func TestConsoleSignInAndNeedToKnow(t *testing.T) {
 		t.Fatalf("auditor login: %d", status)
 	}
 	_, body, _ = rev.get("/konsoll/sak/" + closed)
-	mustContain(t, "auditor's case page", body, "Tilgangslogg for saken", kim, "konsoll-eksport")
+	mustContain(t, "auditor's case page", body, "Tilgangslogg for saken", kim, "konsoll-eksport", "Samtykker per tjeneste")
 
 	// The administrator gets the directory, and no case details (the refusal is logged).
 	adm := newBrowser(t, a)
@@ -237,7 +259,7 @@ func TestConsoleSignInAndNeedToKnow(t *testing.T) {
 	if status, body, _ := adm.get("/konsoll/sak/" + open); status != http.StatusForbidden || strings.Contains(body, "Tidslinje") {
 		t.Errorf("admin on a case page: %d", status)
 	}
-	looks, _ = a.ConsoleAccess.Looks(context.Background(), open)
+	looks = consoleLooks(t, a, open)
 	if len(looks) != 1 || looks[0].Viewer != adam || looks[0].Allowed {
 		t.Errorf("the admin's refused look: %+v", looks)
 	}

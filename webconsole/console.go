@@ -57,7 +57,7 @@ type Config struct {
 	BaseURL string
 	// Language is the workspace's language; a person's own choice wins.
 	Language string
-	// AccessLog records every look at a case's details.
+	// AccessLog records every look at a case's details; nil is the database's (Store).
 	AccessLog AccessLog
 	Logger    *slog.Logger
 	Now       func() time.Time
@@ -80,8 +80,11 @@ var assets embed.FS
 
 // New makes the console; it contacts nobody until the first login.
 func New(cfg Config) (*Console, error) {
-	if cfg.Store == nil || cfg.Temporal == nil || cfg.AccessLog == nil {
-		return nil, errors.New("konsollet trenger database, Temporal og tilgangslogg")
+	if cfg.Store == nil || cfg.Temporal == nil {
+		return nil, errors.New("konsollet trenger database og Temporal")
+	}
+	if cfg.AccessLog == nil {
+		cfg.AccessLog = cfg.Store // store.LogAccess: the access log the bot writes too
 	}
 	if cfg.ClientID == "" || cfg.ClientSecret == "" {
 		return nil, errors.New("konsollet trenger SLACK_CLIENT_ID og SLACK_CLIENT_SECRET")

@@ -18,6 +18,7 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/converter"
 
+	"github.com/samarbeid/samarbeid/access"
 	"github.com/samarbeid/samarbeid/audit"
 	"github.com/samarbeid/samarbeid/bot"
 	"github.com/samarbeid/samarbeid/calendar"
@@ -313,18 +314,21 @@ func decode(p *commonpb.Payload, v any) {
 // fact is one line of a case's facts: a catalogue key and its value.
 type fact struct{ Key, Value string }
 
-// caseView is one workflow of a case, in the parts every kind has.
+// caseView is one workflow of a case, in the parts every kind has, as far as the viewer's
+// scope goes (package access decides it, as it does for the bot's modals).
 type caseView struct {
 	WorkflowID, KindKey, Step, Outcome string
 	Running, Overdue                   bool
 	Opened, NextDeadline               time.Time
 	Facts                              []fact
 	Deadlines                          workflows.Deadlines
-	Services                           []workflows.ServiceStatus // a duty case's other services
+	Services                           []workflows.ServiceStatus // a duty case's other services, filtered
+	Scope                              access.Scope
 	QueryFailed                        bool
 }
 
-// workflowsOf lists every workflow, running or closed, that carries the case reference.
+// workflowsOf lists every workflow, running or closed, that carries the case reference,
+// the case's first workflow first.
 func (c *Console) workflowsOf(ctx context.Context, ref string) ([]caseView, error) {
 	var out []caseView
 	var token []byte
@@ -343,14 +347,15 @@ func (c *Console) workflowsOf(ctx context.Context, ref string) ([]caseView, erro
 				Running: e.GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING})
 		}
 		if token = resp.GetNextPageToken(); len(token) == 0 {
-			slices.Reverse(out) // visibility lists the newest first; the case's first workflow leads
+			slices.Reverse(out) // visibility lists the newest first
 			return out, nil
 		}
 	}
 }
 
-// fill asks the workflow for its status (the same query the bot's "Vis sak" uses).
-func (c *Console) fill(ctx context.Context, cv *caseView, names func(string) string) error {
+// fill asks the workflow for its status (the bot's "Vis sak" query) and keeps what the
+// viewer's scope allows.
+func (c *Console) fill(ctx context.Context, cv *caseView, who access.Viewer, ke string, names func(string) string) error {
 	val, err := c.cfg.Temporal.QueryWorkflow(ctx, cv.WorkflowID, "", workflows.QueryStatus)
 	if err != nil {
 		return err
@@ -361,6 +366,9 @@ func (c *Console) fill(ctx context.Context, cv *caseView, names func(string) str
 		if err := val.Get(&st); err != nil {
 			return err
 		}
+		view := access.Case(who, st, ke)
+		cv.Scope = view.Scope
+		st = access.Filter(st, view)
 		cv.Step, cv.Outcome, cv.Overdue, cv.Opened, cv.NextDeadline = string(st.Step), st.Outcome, st.Overdue, st.OpenedAt, st.NextDeadline
 		cv.Deadlines, cv.Services = st.Deadlines, st.Services
 		cv.Facts = []fact{{"konsoll.case.initiating", names(st.InitiatingServiceID)}, {"konsoll.case.legal_basis", st.LegalBasis},
@@ -373,6 +381,10 @@ func (c *Console) fill(ctx context.Context, cv *caseView, names func(string) str
 		if err := val.Get(&st); err != nil {
 			return err
 		}
+		// The KE and auditors, the only ones in the console, see a coordinator case whole.
+		if cv.Scope = access.Coordinator(who, st, ke, nil); !cv.Scope.Shows() {
+			return nil
+		}
 		cv.Step, cv.Outcome, cv.Overdue, cv.Opened, cv.NextDeadline = string(st.Step), st.Outcome, st.Overdue, st.OpenedAt, st.NextDeadline
 		cv.Deadlines = st.Deadlines
 		cv.Facts = []fact{{"konsoll.case.kind", st.Title}, {"konsoll.case.legal_basis", st.Citation},
@@ -382,10 +394,13 @@ func (c *Console) fill(ctx context.Context, cv *caseView, names func(string) str
 		if err := val.Get(&st); err != nil {
 			return err
 		}
+		if cv.Scope = access.Plan(who, st, ke, nil); !cv.Scope.Shows() {
+			return nil
+		}
 		cv.Step, cv.Outcome, cv.Overdue, cv.Opened, cv.NextDeadline = string(st.Step), st.Outcome, st.Overdue, st.EstablishedAt, st.NextDeadline
 		cv.Facts = []fact{{"konsoll.case.subject", st.Subject}, {"konsoll.case.policy", st.PolicyVersion}}
 		for _, rd := range st.RevisionDates {
-			cv.Facts = append(cv.Facts, fact{"konsoll.case.revision_due", fmt.Sprint(rd)})
+			cv.Facts = append(cv.Facts, fact{"konsoll.case.revision_due", rd.Due.In(calendar.Oslo).Format("02.01.2006")})
 		}
 	}
 	return nil
@@ -406,12 +421,15 @@ func (c *Console) serviceNames(ctx context.Context) func(string) string {
 	}
 }
 
-// scope is how much of a case the viewer is shown, as the access log records it.
-func scope(v *viewer) string {
-	if v.Auditor {
-		return "revisor"
-	}
-	return "ke"
+// keID is the coordinating unit's service ID ("" when the directory has none).
+func (c *Console) keID(ctx context.Context) string {
+	ke, _ := c.cfg.Store.CoordinatingUnit(ctx)
+	return ke.ID
+}
+
+func look(v *viewer, ref, workflowID, surface string, scope access.Scope) store.Access {
+	return store.Access{Viewer: v.SlackUserID, CaseRef: ref, WorkflowID: workflowID, Surface: surface,
+		Allowed: scope.Shows(), Scope: string(scope)}
 }
 
 func (c *Console) casePage(w http.ResponseWriter, r *http.Request, v *viewer) {
@@ -421,9 +439,11 @@ func (c *Console) casePage(w http.ResponseWriter, r *http.Request, v *viewer) {
 		c.render(w, r, http.StatusNotFound, "message", v, map[string]any{"Title": "konsoll.notfound.title", "Text": "konsoll.case.not_found", "Nav": "cases"})
 		return
 	}
-	if !readsCases(v) {
+	who, ke := access.FromStaff(v.Staff), c.keID(ctx)
+	timelineScope := access.Timeline(who, ke)
+	if !readsCases(v) || !timelineScope.Shows() {
 		// Administrators keep the directory and see no case details; the refusal is logged.
-		if err := c.cfg.AccessLog.Record(ctx, Look{Viewer: v.SlackUserID, CaseRef: ref, Surface: SurfaceCase, At: c.now()}); err != nil {
+		if err := c.cfg.AccessLog.LogAccess(ctx, look(v, ref, "", SurfaceCase, access.None)); err != nil {
 			c.log.Error("tilgangslogg", "feil", err)
 		}
 		c.refuse(w, r, v, "konsoll.refused.admin_no_cases")
@@ -435,36 +455,41 @@ func (c *Console) casePage(w http.ResponseWriter, r *http.Request, v *viewer) {
 		return
 	}
 	timeline, err := audit.Timeline(ctx, c.cfg.Store, ref)
-	if err != nil && len(views) > 0 {
-		timeline = nil // a case just opened may have no decision in the ledger yet
-	} else if err != nil {
+	if err != nil && len(views) == 0 {
 		c.render(w, r, http.StatusNotFound, "message", v, map[string]any{"Title": "konsoll.notfound.title", "Text": "konsoll.case.not_found", "Nav": "cases"})
 		return
 	}
-	looks := []Look{{Viewer: v.SlackUserID, CaseRef: ref, Surface: SurfaceCase, Allowed: true, Scope: scope(v), At: c.now()}}
-	if v.Auditor {
-		looks = append(looks, Look{Viewer: v.SlackUserID, CaseRef: ref, Surface: SurfaceAccessLog, Allowed: true, Scope: "revisor", At: c.now()})
-	}
-	// Logged before it is shown: a look that cannot be logged is not shown.
-	if err := c.cfg.AccessLog.Record(ctx, looks...); err != nil {
-		c.fail(w, r, v, err)
-		return
-	}
 	names := c.serviceNames(ctx)
+	looks := []store.Access{look(v, ref, "", SurfaceCase, timelineScope)}
 	for i := range views {
-		if err := c.fill(ctx, &views[i], names); err != nil {
+		if err := c.fill(ctx, &views[i], who, ke, names); err != nil {
 			c.log.Warn("statusspørring", "workflow", views[i].WorkflowID, "feil", err)
 			views[i].QueryFailed = true
+			continue
 		}
+		looks = append(looks, look(v, ref, views[i].WorkflowID, SurfaceCase, views[i].Scope))
 	}
-	consents, err := c.cfg.Store.Consents(ctx, ref)
-	if err != nil {
+	// The consents' details (form, statutory basis, who recorded them) are the whole case's;
+	// the KE's coordinating scope shows each service's basis in the services table instead.
+	var consents []store.Consent
+	if v.Auditor {
+		if consents, err = c.cfg.Store.Consents(ctx, ref); err != nil {
+			c.fail(w, r, v, err)
+			return
+		}
+		looks = append(looks, look(v, ref, "", SurfaceAccessLog, access.Whole))
+	}
+	// Logged before it is shown: a look that cannot be logged is not shown.
+	for i := range looks {
+		looks[i].At = c.now()
+	}
+	if err := c.cfg.AccessLog.LogAccess(ctx, looks...); err != nil {
 		c.fail(w, r, v, err)
 		return
 	}
-	var accessLog []Look
+	var accessLog []store.Access
 	if v.Auditor {
-		if accessLog, err = c.cfg.AccessLog.Looks(ctx, ref); err != nil {
+		if accessLog, err = c.cfg.AccessLog.AccessByCase(ctx, ref); err != nil {
 			c.fail(w, r, v, err)
 			return
 		}

@@ -7,7 +7,9 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/samarbeid/samarbeid/access"
 	"github.com/samarbeid/samarbeid/audit"
+	"github.com/samarbeid/samarbeid/store"
 )
 
 // auditPage shows the export forms and, on request, the ledger's verification (it reads
@@ -64,11 +66,18 @@ func (c *Console) exportDownload(w http.ResponseWriter, r *http.Request, v *view
 		}
 		name = fmt.Sprintf("revisjon-%s-%s", from.Format("2006-01-02"), to.Format("2006-01-02"))
 	}
-	looks := make([]Look, 0, len(cases))
-	for _, ct := range cases {
-		looks = append(looks, Look{Viewer: v.SlackUserID, CaseRef: ct.Case, Surface: SurfaceExport, Allowed: true, Scope: scope(v), At: c.now()})
+	scope := access.Timeline(access.FromStaff(v.Staff), c.keID(ctx))
+	if !scope.Shows() {
+		c.refuse(w, r, v, "konsoll.refused.admin_no_cases")
+		return
 	}
-	if err := c.cfg.AccessLog.Record(ctx, looks...); err != nil {
+	looks := make([]store.Access, 0, len(cases))
+	for _, ct := range cases {
+		l := look(v, ct.Case, "", SurfaceExport, scope)
+		l.At = c.now()
+		looks = append(looks, l)
+	}
+	if err := c.cfg.AccessLog.LogAccess(ctx, looks...); err != nil {
 		c.fail(w, r, v, err)
 		return
 	}
