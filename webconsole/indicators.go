@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"sort"
+	"strings"
 
 	"github.com/go-analyze/charts"
 
@@ -29,7 +30,7 @@ func svgData(horizontal bool, values [][]float64, labels, legend []string) (temp
 		return "", nil
 	}
 	opts := []charts.OptionFunc{charts.SVGOutputOptionFunc(), charts.DimensionsOptionFunc(560, 60+36*len(labels)),
-		charts.ThemeNameOptionFunc(charts.ThemeLight)}
+		charts.ThemeNameOptionFunc(charts.ThemeLight), wholeNumbers}
 	if len(legend) > 1 {
 		opts = append(opts, charts.LegendLabelsOptionFunc(legend))
 	}
@@ -52,6 +53,17 @@ func svgData(horizontal bool, values [][]float64, labels, legend []string) (temp
 }
 
 // indicatorCharts turns the report's figures into charts with their tables.
+// wholeNumbers writes axis values as counts (3, not 3.00), with a decimal comma when a
+// value has a fraction.
+func wholeNumbers(opt *charts.ChartOption) {
+	opt.ValueFormatter = func(f float64) string {
+		if f == float64(int64(f)) {
+			return fmt.Sprint(int64(f))
+		}
+		return strings.Replace(fmt.Sprintf("%.1f", f), ".", ",", 1)
+	}
+}
+
 func indicatorCharts(tr *i18n.Translator, ind report.Indicators) ([]chart, error) {
 	var out []chart
 
