@@ -248,13 +248,17 @@ func TestConsoleSignInAndNeedToKnow(t *testing.T) {
 	status, body, _ = ke.get("/konsoll/revisjon/eksport?fra=2026-01-01&til=2030-01-01&format=json")
 	mustContain(t, "period export JSON", body, `"saker"`, closed)
 
-	// The auditor reads the case and its access log, with the KE's looks in it.
+	// The auditor, who chose nynorsk in Slack, reads the case and its access log (with the
+	// KE's looks in it) and the consents' details, in nynorsk.
+	if err := a.Store.SetLanguage(context.Background(), rita, "nn"); err != nil {
+		t.Fatal(err)
+	}
 	rev := newBrowser(t, a)
-	if status, body := rev.login(rita); status != http.StatusOK || !strings.Contains(body, "<h1>Oversikt</h1>") {
+	if status, body := rev.login(rita); status != http.StatusOK || !strings.Contains(body, "<h1>Oversikt</h1>") || !strings.Contains(body, `lang="nn"`) {
 		t.Fatalf("auditor login: %d", status)
 	}
 	_, body, _ = rev.get("/konsoll/sak/" + closed)
-	mustContain(t, "auditor's case page", body, "Tilgangslogg for saken", kim, "konsoll-eksport", "Samtykker per tjeneste")
+	mustContain(t, "auditor's case page", body, "Tilgangslogg for saka", kim, "konsoll-eksport", "Samtykke per teneste")
 
 	// The administrator gets the directory, and no case details (the refusal is logged).
 	adm := newBrowser(t, a)
