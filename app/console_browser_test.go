@@ -183,7 +183,8 @@ func TestConsoleInBrowser(t *testing.T) {
 		must(ctx, "Sign in with Slack", chromedp.Click(chromedp.CSS(`a.button`)),
 			chromedp.WaitVisible(chromedp.CSS(`button[value="`+kim+`"]`)))
 		check("slack-authorize")
-		must(ctx, "pick the KE", chromedp.Click(chromedp.CSS(`button[value="`+kim+`"]`)), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+		// Wait for the console's own header, not the authorize page's heading.
+		must(ctx, "pick the KE", chromedp.Click(chromedp.CSS(`button[value="`+kim+`"]`)), chromedp.WaitVisible(chromedp.CSS(`form.who`)))
 		if h := text(ctx, "main h1"); h != "Oversikt" {
 			t.Fatalf("after login: %q", h)
 		}
@@ -216,7 +217,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		if !strings.HasPrefix(got, "200 attachment") || !strings.Contains(got, "nr,tidspunkt,hvem") || !strings.Contains(got, "sak_avsluttet") {
 			t.Errorf("export: %q", got)
 		}
-		must(ctx, "log out", chromedp.Click(chromedp.CSS(`form.who button`)), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+		must(ctx, "log out", chromedp.Click(chromedp.CSS(`form.who button`)), chromedp.WaitVisible(chromedp.CSS(`main a.button[href="/konsoll/logg-inn"]`)))
 		if h := text(ctx, "main h1"); h != "Du er logget ut" {
 			t.Errorf("after logout: %q", h)
 		}
@@ -226,7 +227,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	run("saksbehandler", []string{"status of 403 (Forbidden) " + a.URL + "/konsoll/"}, func(ctx context.Context, check func(string)) {
 		must(ctx, "caseworker signs in", chromedp.Navigate(a.URL+"/konsoll/auth/start"),
 			chromedp.WaitVisible(chromedp.CSS(`button[value="`+kari+`"]`)),
-			chromedp.Click(chromedp.CSS(`button[value="`+kari+`"]`)), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+			chromedp.Click(chromedp.CSS(`button[value="`+kari+`"]`)), chromedp.WaitVisible(chromedp.CSS(`main p.notice`)))
 		if h := text(ctx, "main h1"); h != "Ingen tilgang" {
 			t.Errorf("caseworker: %q", h)
 		}

@@ -201,6 +201,13 @@ func TestConsoleSignInAndNeedToKnow(t *testing.T) {
 	if strings.Contains(body, open+"<") {
 		t.Errorf("closed filter lists the open case")
 	}
+	_, body, _ = ke.get("/konsoll/saker?utfall=ingen_andre_tjenester")
+	mustContain(t, "outcome filter", body, closed)
+	if strings.Contains(body, open+"<") {
+		t.Errorf("outcome filter lists the open case")
+	}
+	_, body, _ = ke.get("/konsoll/saker?utfall=samtykke_nektet")
+	mustContain(t, "outcome nobody has", body, "Ingen saker passer med filteret")
 	_, body, _ = ke.get("/konsoll/saker?sak=" + url.QueryEscape("x' OR '1'='1"))
 	mustContain(t, "bad reference", body, "Saksreferansen kan bare ha")
 

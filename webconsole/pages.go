@@ -152,12 +152,25 @@ var kinds = map[string]string{
 // refused before it reaches a visibility query.
 var caseRefPattern = regexp.MustCompile(`^[A-Za-z0-9-]{1,40}$`)
 
+// outcomes a closed collaboration or coordinator case may have, for the outcome filter.
+var outcomes = []string{
+	workflows.OutcomeNoOtherServices, workflows.OutcomeNotNeeded, workflows.OutcomeContactDone,
+	workflows.OutcomeConsentRefused, workflows.OutcomeNobodyResponsible, workflows.OutcomeClosedByDecision,
+	workflows.OutcomeCoordinationEnded, workflows.OutcomeRefusalFinal, workflows.OutcomeAppealForwarded,
+	workflows.OutcomeWithdrawnUndecided, workflows.OutcomeLateAppealRejected,
+}
+
+// maxOutcomeRefs bounds the case references an outcome filter puts in one visibility query.
+const maxOutcomeRefs = 1000
+
 // caseFilter is the Saker page's filter.
 type caseFilter struct {
-	Ref, Step, Service, Sector, Status string
-	Overdue                            bool
-	From, To                           time.Time
-	Problems                           []string // catalogue keys of what was not understood
+	Ref, Step, Service, Sector, Status, Outcome string
+	Overdue                                     bool
+	From, To                                    time.Time
+	Problems                                    []string // catalogue keys of what was not understood
+	// OutcomeRefs are the cases the ledger closed with Outcome (checked references only).
+	OutcomeRefs []string
 }
 
 func parseCaseFilter(q url.Values, services []store.Service) caseFilter {
@@ -177,6 +190,9 @@ func parseCaseFilter(q url.Values, services []store.Service) caseFilter {
 	}
 	if f.Status != "running" && f.Status != "closed" {
 		f.Status = ""
+	}
+	if f.Outcome = q.Get("utfall"); !slices.Contains(outcomes, f.Outcome) {
+		f.Outcome = ""
 	}
 	for _, d := range []struct {
 		param string
@@ -224,6 +240,13 @@ func (f caseFilter) query(services []store.Service) string {
 	if f.Overdue {
 		parts = append(parts, workflows.AttrOverdue.GetName()+" = true")
 	}
+	if f.Outcome != "" {
+		quoted := make([]string, 0, len(f.OutcomeRefs))
+		for _, r := range f.OutcomeRefs {
+			quoted = append(quoted, "'"+r+"'")
+		}
+		parts = append(parts, fmt.Sprintf("%s IN (%s)", workflows.AttrCase.GetName(), strings.Join(quoted, ", ")))
+	}
 	switch f.Status {
 	case "running":
 		parts = append(parts, "ExecutionStatus = 'Running'")
@@ -256,12 +279,20 @@ func (c *Console) casesPage(w http.ResponseWriter, r *http.Request, v *viewer) {
 	}
 	q := r.URL.Query()
 	f := parseCaseFilter(q, services)
-	token, _ := base64.RawURLEncoding.DecodeString(q.Get("neste"))
-	resp, err := c.cfg.Temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
-		Query: f.query(services), PageSize: perPage, NextPageToken: token})
-	if err != nil {
-		c.fail(w, r, v, err)
-		return
+	if f.Outcome != "" {
+		if f.OutcomeRefs, err = c.closedWith(ctx, f.Outcome); err != nil {
+			c.fail(w, r, v, err)
+			return
+		}
+	}
+	resp := &workflowservice.ListWorkflowExecutionsResponse{}
+	if f.Outcome == "" || len(f.OutcomeRefs) > 0 {
+		token, _ := base64.RawURLEncoding.DecodeString(q.Get("neste"))
+		if resp, err = c.cfg.Temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
+			Query: f.query(services), PageSize: perPage, NextPageToken: token}); err != nil {
+			c.fail(w, r, v, err)
+			return
+		}
 	}
 	names := map[string]string{}
 	for _, s := range services {
@@ -297,8 +328,27 @@ func (c *Console) casesPage(w http.ResponseWriter, r *http.Request, v *viewer) {
 	}
 	c.render(w, r, http.StatusOK, "cases", v, map[string]any{
 		"Rows": rows, "Filter": f, "Query": q, "Next": next, "Paged": q.Get("neste") != "",
-		"Steps": steps, "Services": services, "Sectors": sectors(services),
+		"Steps": steps, "Services": services, "Sectors": sectors(services), "Outcomes": outcomes,
+		"OutcomeCut": len(f.OutcomeRefs) == maxOutcomeRefs,
 	})
+}
+
+// closedWith lists the cases the ledger records as closed with outcome (no search attribute
+// holds the outcome), the latest first, at most maxOutcomeRefs of them.
+func (c *Console) closedWith(ctx context.Context, outcome string) ([]string, error) {
+	rows, err := c.cfg.Store.AuditRows(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var refs []string
+	for i := len(rows) - 1; i >= 0 && len(refs) < maxOutcomeRefs; i-- {
+		r := rows[i]
+		if r.Action == "sak_avsluttet" && r.Detail["utfall"] == outcome && caseRefPattern.MatchString(r.CaseRef) &&
+			!slices.Contains(refs, r.CaseRef) {
+			refs = append(refs, r.CaseRef)
+		}
+	}
+	return refs, nil
 }
 
 // decode reads one search attribute; a missing one leaves v as it was.

@@ -79,9 +79,16 @@ func TestCaseFilterQueryOnlyCarriesCheckedValues(t *testing.T) {
 		t.Errorf("problems: %v", f.Problems)
 	}
 
+	// An outcome filter lists the cases the ledger closed with it.
+	o := parseCaseFilter(url.Values{"utfall": {"ingen_andre_tjenester"}}, services)
+	o.OutcomeRefs = []string{"SAK-2026-0001", "SAK-2026-0002"}
+	if got := o.query(services); !strings.Contains(got, "SamarbeidSak IN ('SAK-2026-0001', 'SAK-2026-0002')") {
+		t.Errorf("outcome query: %s", got)
+	}
+
 	// What is not on a list or matches no pattern never reaches the query.
 	bad := parseCaseFilter(url.Values{"sak": {"x' OR '1'='1"}, "steg": {"x' OR 1=1"}, "tjeneste": {"ukjent'"},
-		"sektor": {"nope"}, "status": {"Running' OR"}, "fra": {"i går"}}, services)
+		"sektor": {"nope"}, "status": {"Running' OR"}, "fra": {"i går"}, "utfall": {"x' OR '1'='1"}}, services)
 	got = bad.query(services)
 	if strings.Count(got, "'") != 6 || strings.Contains(got, " OR ") {
 		t.Errorf("unchecked values in the query: %s", got)
