@@ -218,14 +218,15 @@ func (c *evalCase) validateSetDate(ctx workflow.Context, a EvaluationDate) error
 	return nil
 }
 
-func (c *evalCase) setDate(ctx workflow.Context, a EvaluationDate) (EvaluationStatus, error) {
+// setDate and record return no result: the bot reads an evaluation's state by query.
+func (c *evalCase) setDate(ctx workflow.Context, a EvaluationDate) error {
 	now := workflow.Now(ctx)
 	c.schedule(now, a.Date)
 	c.audit(updateKey(ctx), a.Actor, c.in.InitiatingServiceID, "evaluering_dato",
 		fmt.Sprintf("Evaluering av samarbeidet i sak %s avtalt til %s.", c.in.CaseRef, calendar.FormatDate(a.Date)),
 		map[string]any{"dato": a.Date}, now)
 	c.notify(c.prompt(), "", "evaluering")
-	return c.st, nil
+	return nil
 }
 
 func (c *evalCase) validateRecord(ctx workflow.Context, a EvaluationAnswer) error {
@@ -253,7 +254,7 @@ func (c *evalCase) validateRecord(ctx workflow.Context, a EvaluationAnswer) erro
 }
 
 // record keeps one evaluation: continue or change sets the next date, end ends the follow-up.
-func (c *evalCase) record(ctx workflow.Context, a EvaluationAnswer) (EvaluationStatus, error) {
+func (c *evalCase) record(ctx workflow.Context, a EvaluationAnswer) error {
 	now := workflow.Now(ctx)
 	c.st.Evaluations = append(c.st.Evaluations, EvaluationRecord{Result: a.Result, PersonView: a.PersonView, Changes: a.Changes, By: a.Actor.SlackUserID, At: now})
 	detail := map[string]any{"resultat": a.Result, "personens_syn": a.PersonView, "endringer": a.Changes, "innen_dato": !now.After(c.st.Due)}
@@ -268,7 +269,7 @@ func (c *evalCase) record(ctx workflow.Context, a EvaluationAnswer) (EvaluationS
 		c.st.Step = StepDone
 		c.st.Deadlines[0].Done = true
 		c.notify(activities.Notice{Kind: activities.NoticeClosed, ServiceID: c.in.InitiatingServiceID, Answer: "evaluert_avsluttet"}, "", "")
-		return c.st, nil
+		return nil
 	}
 	next := a.NextDate
 	if next.IsZero() {
@@ -279,7 +280,7 @@ func (c *evalCase) record(ctx workflow.Context, a EvaluationAnswer) (EvaluationS
 		fmt.Sprintf(summary, c.in.CaseRef)+" Neste evaluering "+calendar.FormatDate(next)+".", detail, now)
 	c.schedule(now, next)
 	c.notify(c.prompt(), "evaluering", "")
-	return c.st, nil
+	return nil
 }
 
 // markAnswered replaces the evaluation prompt's buttons with who answered.
