@@ -68,14 +68,14 @@ func (b *Bot) evaluationViewSubmission(ctx context.Context, cb slack.Interaction
 	values := stateValues(cb)
 	updateID := "modal:" + cb.View.ID
 	if cb.View.CallbackID == callbackEvalDate {
-		date, ok := pickedDate(values, "dato")
+		date, ok := evaluationDate(values, "dato")
 		if !ok {
 			return true, refuse("dato", "refusal.evaluation_date_past")
 		}
 		_, err = b.update(ctx, md.WorkflowID, updateID, workflows.UpdateSetEvaluationDate, workflows.EvaluationDate{Actor: actor, Date: date})
 		return true, err
 	}
-	next, _ := pickedDate(values, "dato")
+	next, _ := evaluationDate(values, "dato")
 	_, err = b.update(ctx, md.WorkflowID, updateID, workflows.UpdateRecordEvaluation, workflows.EvaluationAnswer{
 		Actor: actor, Result: selectedValue(values, "resultat"), PersonView: inputValue(values, "personens_syn"),
 		Changes: inputValue(values, "endringer"), NextDate: next,
@@ -83,8 +83,8 @@ func (b *Bot) evaluationViewSubmission(ctx context.Context, cb slack.Interaction
 	return true, err
 }
 
-// pickedDate reads a date picker as that day at evaluationHour in Oslo.
-func pickedDate(values map[string]map[string]slack.BlockAction, block string) (time.Time, bool) {
+// evaluationDate reads a date picker as that day at evaluationHour in Oslo.
+func evaluationDate(values map[string]map[string]slack.BlockAction, block string) (time.Time, bool) {
 	d, err := time.ParseInLocation("2006-01-02", values[block][fieldAction].SelectedDate, calendar.Oslo)
 	if err != nil {
 		return time.Time{}, false

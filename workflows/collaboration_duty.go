@@ -259,7 +259,7 @@ func (c *dutyCase) recordConsent(ctx workflow.Context, a ConsentAnswer) (Status,
 	svc.Consent = &ConsentStatus{Basis: a.Basis, Form: a.Form, StatutoryBasis: a.StatutoryBasis, By: a.Actor.SlackUserID, At: now,
 		GivenBy: a.GivenBy, Information: a.Information, Reason: a.Reason}
 	if a.Basis == BasisConsent && c.in.Policy.ConsentValidMonths > 0 {
-		svc.Consent.ExpiresAt = addMonths(now, c.in.Policy.ConsentValidMonths)
+		svc.Consent.ExpiresAt = calendar.AddMonths(now, c.in.Policy.ConsentValidMonths)
 	}
 	key := c.updateKey(ctx)
 	c.queue = append(c.queue, effect{consent: &activities.ConsentRecord{
@@ -1003,13 +1003,4 @@ func (c *dutyCase) withdrawConsent(ctx workflow.Context, a WithdrawConsent) (Sta
 	c.redraw(StepContact)
 	c.closeIfResolved(ctx, now)
 	return c.st, nil
-}
-
-// addMonths is the same date n calendar months on, or the last day of a shorter month
-// (31 January + 1 month = 28/29 February), as a month is counted in law.
-func addMonths(t time.Time, n int) time.Time {
-	y, m, d := t.Date()
-	first := time.Date(y, m+time.Month(n), 1, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
-	last := first.AddDate(0, 1, -1).Day()
-	return first.AddDate(0, 0, min(d, last)-1)
 }

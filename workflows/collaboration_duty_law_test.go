@@ -343,18 +343,6 @@ func TestConsentExpires(t *testing.T) {
 	}
 }
 
-func TestAddMonths(t *testing.T) {
-	for _, tc := range []struct{ from, want string }{
-		{"2026-01-31", "2026-02-28"}, {"2028-01-31", "2028-02-29"}, {"2026-03-31", "2026-04-30"},
-		{"2026-11-30", "2026-12-30"}, {"2026-12-31", "2027-01-31"}, {"2026-05-15", "2026-06-15"},
-	} {
-		from, _ := time.ParseInLocation("2006-01-02", tc.from, calendar.Oslo)
-		if got := addMonths(from, 1).Format("2006-01-02"); got != tc.want {
-			t.Errorf("%s + 1 month = %s, want %s", tc.from, got, tc.want)
-		}
-	}
-}
-
 // An accepted contact offers the evaluation on the policy's default date and starts the
 // evaluation; a case under a policy from before the field (0 months) does not.
 func TestAcceptedContactOffersEvaluation(t *testing.T) {

@@ -103,7 +103,7 @@ type EvaluationStatus struct {
 // ProposedEvaluation is the default evaluation date: the policy's interval from from, on a
 // working day (a later one when it falls on a weekend or public holiday).
 func ProposedEvaluation(from time.Time, p policy.Deadlines) time.Time {
-	d := addMonths(from.In(calendar.Oslo), max(p.EvaluationMonths, 1))
+	d := calendar.AddMonths(from, max(p.EvaluationMonths, 1))
 	for !calendar.IsWorkingDay(d) {
 		d = d.AddDate(0, 0, 1)
 	}
@@ -186,7 +186,7 @@ func (c *evalCase) fireAlarms(now time.Time) {
 	}
 	if d.Reminded && !now.Before(d.NextEscalation) {
 		d.Escalations++
-		d.NextEscalation = calendar.AddWorkingDays(d.NextEscalation, max(c.in.Policy.ReescalateWorkingDays, 1))
+		d.NextEscalation = c.in.Policy.NextEscalation(d.NextEscalation, now) // from now after an outage
 		c.audit(fmt.Sprintf("eskalering:%s:%d", d.Due.Format(time.RFC3339), d.Escalations), Actor{SlackUserID: System}, d.Responsible, "frist_oversittet",
 			fmt.Sprintf("Evalueringen av samarbeidet hos %s skulle vært %s; eskalert til koordinerende enhet (%d. gang).", d.Responsible, calendar.FormatDate(d.Due), d.Escalations),
 			map[string]any{"frist": d.Due, "eskaleringer": d.Escalations}, now, "lokal fristpolicy "+c.in.Policy.Version+"; "+CiteKE)
