@@ -153,7 +153,7 @@ func TestCaseEndToEnd(t *testing.T) {
 	for _, r := range trail {
 		actions = append(actions, r.Action)
 	}
-	want := []string{"sak_opprettet", "steg1_avklart", "steg2_vurdert", "samtykke_registrert", "kontakt_forespurt", "kontakt_godtatt", "sak_avsluttet"}
+	want := []string{"sak_opprettet", "steg1_avklart", "steg2_vurdert", "samtykke_registrert", "kontakt_forespurt", "kontakt_godtatt", "evaluering_foreslått", "sak_avsluttet"}
 	if strings.Join(actions, ",") != strings.Join(want, ",") {
 		t.Fatalf("ledger actions\n got %v\nwant %v", actions, want)
 	}

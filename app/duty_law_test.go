@@ -213,3 +213,54 @@ func TestNotOursSuggestionAndCloseEndToEnd(t *testing.T) {
 	}
 	noChannelHas(t, sl, "omsorgssituasjonen", "annen kommune", secretAbout)
 }
+
+// After an accepted contact the evaluation is offered on the policy's date; Kari moves it,
+// then records the evaluation with the person's view, which ends the follow-up (item 6).
+func TestEvaluationEndToEnd(t *testing.T) {
+	a := startApp(t)
+	sl := a.SlackLocal
+	ref, wfID, step3 := openCaseToStep3(t, sl, "skole")
+	clickValue(t, sl, kari, chHelsestasjon, step3.TS, "samtykke", wfID+"|skole")
+	openView(t, sl, kari, "samtykke")
+	submit(t, sl, kari, values{"grunnlag": {"verdi": {Value: "samtykke"}}, "form": {"verdi": {Value: "skriftlig"}},
+		"gitt_av": {"verdi": {Value: "personen"}}})
+	waitForText(t, sl, chHelsestasjon, "grunnlag registrert")
+	clickValue(t, sl, kari, chHelsestasjon, step3.TS, "kontakt", wfID+"|skole")
+	req := waitForButton(t, sl, chSkole, "godta")
+	click(t, sl, ola, chSkole, req.TS, "godta")
+	openView(t, sl, ola, "godta")
+	submit(t, sl, ola, values{"kontaktperson": {"verdi": {Value: "Ola"}}})
+	if st := finalStatus(t, a, wfID); st.Outcome != workflows.OutcomeContactDone {
+		t.Fatalf("status %+v", st)
+	}
+
+	offer := waitForButton(t, sl, chHelsestasjon, "eval_dato")
+	evalID := workflows.EvaluationWorkflowID(ref, "helsestasjon")
+	clickValue(t, sl, kari, chHelsestasjon, offer.TS, "eval_dato", evalID+"|")
+	openView(t, sl, kari, "eval_dato")
+	next := time.Now().AddDate(0, 2, 0).Format("2006-01-02")
+	submit(t, sl, kari, values{"dato": {"verdi": {SelectedDate: next}}})
+	waitForText(t, sl, chHelsestasjon, "Foreslått dato")
+
+	offer = waitForButton(t, sl, chHelsestasjon, "eval_registrer")
+	clickValue(t, sl, kari, chHelsestasjon, offer.TS, "eval_registrer", evalID+"|")
+	openView(t, sl, kari, "eval_registrer")
+	const view = "eleven opplever at skolen forstår mer nå"
+	submit(t, sl, kari, values{"resultat": {"verdi": {Value: "avslutt"}}, "personens_syn": {"verdi": {Value: view}}})
+	waitForText(t, sl, chHelsestasjon, "evaluert med personen og avsluttet")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var est workflows.EvaluationStatus
+	if err := a.Temporal.GetWorkflow(ctx, evalID, "").Get(ctx, &est); err != nil {
+		t.Fatal(err)
+	}
+	if est.Step != workflows.StepDone || len(est.Evaluations) != 1 || est.Evaluations[0].PersonView != view {
+		t.Fatalf("evaluation %+v", est)
+	}
+	actions := strings.Join(ledgerActions(t, a, ref), ",")
+	if !strings.Contains(actions, "evaluering_foreslått,sak_avsluttet") || !strings.Contains(actions, "evaluering_dato,evaluering_registrert") {
+		t.Fatalf("ledger %s", actions)
+	}
+	noChannelHas(t, sl, view)
+}

@@ -124,6 +124,9 @@ func (b *Bot) blockAction(ctx context.Context, tr *i18n.Translator, cb slack.Int
 	if reply, ok, err := b.planBlockAction(ctx, cb, action, md); ok {
 		return reply, err
 	}
+	if reply, ok, err := b.evaluationBlockAction(ctx, cb, action, md); ok {
+		return reply, err
+	}
 	staff, err := b.actor(ctx, cb.User.ID)
 	if err != nil {
 		return "", err
@@ -303,6 +306,9 @@ func (b *Bot) viewSubmission(ctx context.Context, cb slack.InteractionCallback, 
 		return err
 	}
 	if ok, err := b.planViewSubmission(ctx, cb, md); ok {
+		return err
+	}
+	if ok, err := b.evaluationViewSubmission(ctx, cb, md); ok {
 		return err
 	}
 	staff, err := b.actor(ctx, cb.User.ID)

@@ -171,6 +171,9 @@ func (m *Messenger) render(ctx context.Context, n activities.Notice) ([]slack.Bl
 	if isPlanCase(n.WorkflowID) {
 		return m.renderPlan(ctx, n)
 	}
+	if workflows.IsEvaluation(n.WorkflowID) {
+		return m.renderEvaluation(ctx, n)
+	}
 	tr := m.texts()
 	due := ""
 	if !n.Deadline.IsZero() {

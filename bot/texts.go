@@ -71,12 +71,12 @@ var (
 	stepWords = words{
 		string(workflows.StepClarify): "step.clarify", string(workflows.StepAssess): "step.assess",
 		string(workflows.StepContact): "step.contact", "svar": "step.answer", string(workflows.StepDone): "step.done",
-		string(workflows.StepSuggestion): "step.suggestion",
+		string(workflows.StepSuggestion): "step.suggestion", string(workflows.StepEvaluation): "step.evaluation",
 	}
 	// answerWords say a contact answer as it reads after "forespørsel" ("godtatt").
 	answerWords = words{
 		workflows.AnswerAccepted: "answer.accepted", workflows.AnswerDeclined: "answer.declined",
-		workflows.AnswerNotOurs: "answer.not_ours", "avsluttet": "answer.closed",
+		workflows.AnswerNotOurs: "answer.not_ours", "avsluttet": "answer.closed", "evaluert": "answer.evaluated",
 	}
 	outcomeWords = words{
 		"ingen_andre_tjenester": "outcome.no_other_services", "samarbeid_ikke_nødvendig": "outcome.not_needed",

@@ -30,6 +30,7 @@ func New(c client.Client, acts *activities.Activities) sdkworker.Worker {
 // Register puts samarbeid's workflows and activities on a registry (a worker or a replayer).
 func Register(r sdkworker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflow(workflows.CollaborationDuty)
+	r.RegisterWorkflow(workflows.CollaborationEvaluation)
 	r.RegisterWorkflow(workflows.CoordinatorAppointment)
 	r.RegisterWorkflow(workflows.IndividualPlan)
 	r.RegisterWorkflow(workflows.KEDigest)

@@ -85,6 +85,12 @@ func dutyActions() []authAction {
 		{"samarbeidsplikt: svare på kontaktforespørsel", on(withRequest(caseAt(StepContact)), func(c *dutyCase, a Actor) error {
 			return c.validateAnswerContact(ContactAnswer{Actor: a, ServiceID: "skole", Answer: AnswerAccepted, ContactPerson: "x"})
 		}), []string{roleContact}},
+		{"samarbeidsplikt: trekke samtykke", on(withRequest(caseAt(StepContact)), func(c *dutyCase, a Actor) error {
+			return c.validateWithdrawConsent(WithdrawConsent{Actor: a, ServiceID: "skole", Form: FormOral, GivenBy: GiverPerson})
+		}), []string{roleCaseworker}},
+		{"samarbeidsplikt: avslutte saken ved beslutning", on(caseAt(StepAssess), func(c *dutyCase, a Actor) error {
+			return c.validateCloseCase(CloseCase{Actor: a, Reason: CloseMoved, Text: "flyttet", CoordinatingUnitID: "ke"})
+		}), []string{roleCaseworker, roleKE}},
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
@@ -54,6 +55,13 @@ func CollaborationDuty(ctx workflow.Context, in CaseInput) (Status, error) {
 	})
 
 	err := runCase(ctx, c, nil)
+	if err == nil && c.evaluation != nil {
+		// The evaluation outlives the case (ParentClosePolicy abandon), but must have
+		// started before the case closes, or it would never start.
+		if serr := c.evaluation.GetChildWorkflowExecution().Get(ctx, nil); serr != nil {
+			workflow.GetLogger(ctx).Warn("evalueringen kunne ikke startes", "feil", serr)
+		}
+	}
 	return c.st, err
 }
 
@@ -65,6 +73,8 @@ type dutyCase struct {
 	lastSA searchAttributes
 	// clock is the workflow's time, for validators (which get no context).
 	clock func() time.Time
+	// evaluation is the collaboration's evaluation, started as the case closes.
+	evaluation workflow.ChildWorkflowFuture
 }
 
 // now is the workflow's time; a case built outside a workflow (tests) has none and reads zero.
@@ -249,7 +259,7 @@ func (c *dutyCase) recordConsent(ctx workflow.Context, a ConsentAnswer) (Status,
 	svc.Consent = &ConsentStatus{Basis: a.Basis, Form: a.Form, StatutoryBasis: a.StatutoryBasis, By: a.Actor.SlackUserID, At: now,
 		GivenBy: a.GivenBy, Information: a.Information, Reason: a.Reason}
 	if a.Basis == BasisConsent && c.in.Policy.ConsentValidMonths > 0 {
-		svc.Consent.ExpiresAt = addMonths(now, c.in.Policy.ConsentValidMonths)
+		svc.Consent.ExpiresAt = calendar.AddMonths(now, c.in.Policy.ConsentValidMonths)
 	}
 	key := c.updateKey(ctx)
 	c.queue = append(c.queue, effect{consent: &activities.ConsentRecord{
@@ -279,7 +289,7 @@ func (c *dutyCase) recordConsent(ctx workflow.Context, a ConsentAnswer) (Status,
 	if newRules(ctx) {
 		// A refusal settles the service; a later consent opens its contact again.
 		c.contactClock(a.ServiceID, now)
-		c.closeIfResolved(now)
+		c.closeIfResolved(ctx, now)
 	}
 	return c.st, nil
 }
@@ -410,7 +420,7 @@ func (c *dutyCase) answerContact(ctx workflow.Context, a ContactAnswer) (Status,
 		// The initiating service decides on the suggestion, within the step-3 period.
 		c.startDeadline(StepSuggestion, a.ServiceID, c.in.InitiatingServiceID, now, c.in.Policy.ContactWorkingDays)
 	}
-	c.closeIfResolved(now)
+	c.closeIfResolved(ctx, now)
 	return c.st, nil
 }
 
@@ -698,6 +708,26 @@ func newRules(ctx workflow.Context) bool {
 	return workflow.GetVersion(ctx, changeNoDeadEnds, workflow.DefaultVersion, 1) >= 1
 }
 
+// changeEvaluation guards the evaluation a case with an accepted contact starts as it closes.
+const changeEvaluation = "samarbeidsplikt-evaluering"
+
+// startEvaluation offers the evaluation date (the local policy's interval) and starts the
+// evaluation workflow, which outlives the case.
+func (c *dutyCase) startEvaluation(ctx workflow.Context, now time.Time, accepted []string) {
+	due := ProposedEvaluation(now, c.in.Policy)
+	id := EvaluationWorkflowID(c.in.CaseRef, c.in.InitiatingServiceID)
+	c.audit("evaluering-foreslått", Actor{SlackUserID: System}, c.in.InitiatingServiceID, "evaluering_foreslått",
+		fmt.Sprintf("Samarbeidet med %s evalueres med personen; foreslått dato %s (lokal policy %s: %d måneder).",
+			strings.Join(accepted, ", "), calendar.FormatDate(due), c.in.Policy.Version, c.in.Policy.EvaluationMonths),
+		map[string]any{"dato": due, "evaluering": id, "tjenester": accepted}, now, CiteEvaluation)
+	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{WorkflowID: id,
+		ParentClosePolicy: enums.PARENT_CLOSE_POLICY_ABANDON})
+	c.evaluation = workflow.ExecuteChildWorkflow(cctx, CollaborationEvaluation, EvaluationInput{
+		CaseRef: c.in.CaseRef, Subject: c.in.Subject, InitiatingServiceID: c.in.InitiatingServiceID, LegalBasis: c.in.LegalBasis,
+		DutyWorkflowID: c.info.WorkflowExecution.ID, Services: accepted, Due: due, Policy: c.in.Policy,
+	})
+}
+
 // StepSuggestion is the initiating service's decision on a service a "not ours" named.
 const StepSuggestion Step = "forslag"
 
@@ -757,7 +787,7 @@ func (c *dutyCase) allSettledOrRequested() bool {
 
 // closeIfResolved closes the case once every needed service is settled, with an outcome
 // that says what became of the person's need.
-func (c *dutyCase) closeIfResolved(now time.Time) {
+func (c *dutyCase) closeIfResolved(ctx workflow.Context, now time.Time) {
 	if c.closed() || c.st.Step != StepContact {
 		return
 	}
@@ -780,6 +810,9 @@ func (c *dutyCase) closeIfResolved(now time.Time) {
 	}
 	switch {
 	case len(accepted) > 0:
+		if c.in.Policy.EvaluationMonths > 0 && workflow.GetVersion(ctx, changeEvaluation, workflow.DefaultVersion, 1) >= 1 {
+			c.startEvaluation(ctx, now, accepted)
+		}
 		c.close(now, OutcomeContactDone, "Alle nødvendige tjenester er kontaktet og har svart, eller personen har sagt nei til deling; samarbeidsplikten er fulgt opp.")
 	case len(turnedAway) > 0:
 		// Nobody took the person's need: not "followed up". The KE keeps the overview.
@@ -913,7 +946,7 @@ func (c *dutyCase) dropSuggestion(ctx workflow.Context, a Suggestion) (Status, e
 	c.audit(c.updateKey(ctx), a.Actor, a.ServiceID, "forslag_ikke_fulgt",
 		fmt.Sprintf("Steg 3: forslaget fra %s om å kontakte %s er ikke fulgt.", from.ServiceID, a.ServiceID),
 		map[string]any{"foreslått_av": from.ServiceID, "begrunnelse": a.Reason}, now)
-	c.closeIfResolved(now)
+	c.closeIfResolved(ctx, now)
 	return c.st, nil
 }
 
@@ -968,15 +1001,6 @@ func (c *dutyCase) withdrawConsent(ctx workflow.Context, a WithdrawConsent) (Sta
 	}
 	c.contactClock(a.ServiceID, now)
 	c.redraw(StepContact)
-	c.closeIfResolved(now)
+	c.closeIfResolved(ctx, now)
 	return c.st, nil
-}
-
-// addMonths is the same date n calendar months on, or the last day of a shorter month
-// (31 January + 1 month = 28/29 February), as a month is counted in law.
-func addMonths(t time.Time, n int) time.Time {
-	y, m, d := t.Date()
-	first := time.Date(y, m+time.Month(n), 1, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
-	last := first.AddDate(0, 1, -1).Day()
-	return first.AddDate(0, 0, min(d, last)-1)
 }

@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/workflow"
+
 	"github.com/samarbeid/samarbeid/activities"
 	"github.com/samarbeid/samarbeid/calendar"
 )
@@ -340,14 +343,40 @@ func TestConsentExpires(t *testing.T) {
 	}
 }
 
-func TestAddMonths(t *testing.T) {
-	for _, tc := range []struct{ from, want string }{
-		{"2026-01-31", "2026-02-28"}, {"2028-01-31", "2028-02-29"}, {"2026-03-31", "2026-04-30"},
-		{"2026-11-30", "2026-12-30"}, {"2026-12-31", "2027-01-31"}, {"2026-05-15", "2026-06-15"},
-	} {
-		from, _ := time.ParseInLocation("2006-01-02", tc.from, calendar.Oslo)
-		if got := addMonths(from, 1).Format("2006-01-02"); got != tc.want {
-			t.Errorf("%s + 1 month = %s, want %s", tc.from, got, tc.want)
+// An accepted contact offers the evaluation on the policy's default date and starts the
+// evaluation; a case under a policy from before the field (0 months) does not.
+func TestAcceptedContactOffersEvaluation(t *testing.T) {
+	for _, months := range []int{3, 0} {
+		h := newHarness(t)
+		in := input()
+		in.Policy.EvaluationMonths = months
+		h.upToStep3("skole")
+		h.at(3*time.Hour, "c", UpdateRecordConsent, consent("skole"))
+		h.at(4*time.Hour, "k", UpdateRequestContact, ContactRequest{Actor: kari, ServiceID: "skole"})
+		h.at(5*time.Hour, "svar", UpdateAnswerContact, ContactAnswer{Actor: ola, ServiceID: "skole", Answer: AnswerAccepted, ContactPerson: "Ola"})
+		var started []EvaluationInput
+		h.env.OnWorkflow(CollaborationEvaluation, mock.Anything, mock.Anything).Return(
+			func(_ workflow.Context, in EvaluationInput) (EvaluationStatus, error) {
+				started = append(started, in)
+				return EvaluationStatus{}, nil
+			})
+		h.env.ExecuteWorkflow(CollaborationDuty, in)
+		if err := h.env.GetWorkflowError(); err != nil {
+			t.Fatal(err)
+		}
+		r := h.audited("evaluering_foreslått")
+		if months == 0 {
+			if r != nil || len(started) != 0 {
+				t.Fatalf("evaluation without a policy interval: %+v %+v", r, started)
+			}
+			continue
+		}
+		want := ProposedEvaluation(monday.Add(5*time.Hour), in.Policy)
+		if r == nil || r.LegalBasis != CiteEvaluation || r.Detail["evaluering"] != EvaluationWorkflowID("SAK-2026-0042", "helsestasjon") {
+			t.Fatalf("ledger %+v", r)
+		}
+		if len(started) != 1 || !started[0].Due.Equal(want) || !slices.Equal(started[0].Services, []string{"skole"}) {
+			t.Fatalf("evaluation started with %+v, want due %s", started, want)
 		}
 	}
 }

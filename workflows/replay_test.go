@@ -23,6 +23,7 @@ func TestReplayRecordedHistories(t *testing.T) {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			r := worker.NewWorkflowReplayer()
 			r.RegisterWorkflow(CollaborationDuty)
+			r.RegisterWorkflow(CollaborationEvaluation)
 			r.RegisterWorkflow(CoordinatorAppointment)
 			r.RegisterWorkflow(IndividualPlan)
 			r.RegisterWorkflow(KEDigest)
