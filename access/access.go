@@ -139,7 +139,10 @@ func Filter(st workflows.Status, view CaseView) workflows.Status {
 				f.Assessment = &workflows.Assessment{Needed: a.Needed, At: a.At}
 			}
 			if c := s.Consent; c != nil {
-				f.Consent = &workflows.ConsentStatus{Basis: c.Basis, At: c.At}
+				f.Consent = &workflows.ConsentStatus{Basis: c.Basis, At: c.At, ExpiresAt: c.ExpiresAt}
+				if w := c.Withdrawn; w != nil { // that it was withdrawn and when, not by whom or why
+					f.Consent.Withdrawn = &workflows.Withdrawal{At: w.At}
+				}
 			}
 			if c := s.Contact; c != nil {
 				f.Contact = &workflows.ContactStatus{RequestedAt: c.RequestedAt, Answer: c.Answer, AnsweredAt: c.AnsweredAt}

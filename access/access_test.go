@@ -217,6 +217,13 @@ func TestConsentDecidesWhenItChanges(t *testing.T) {
 	if got := Case(ola, st, ke); got.Scope != Closed {
 		t.Fatalf("after consent was refused the school sees %q", got.Scope)
 	}
+	st.Services[0].Consent = &workflows.ConsentStatus{Basis: workflows.BasisConsent, Withdrawn: &workflows.Withdrawal{Reason: "TRUKKET-GRUNN", At: st.OpenedAt}}
+	if got := Case(ola, st, ke); got.Scope != Closed {
+		t.Fatalf("after consent was withdrawn the school sees %q", got.Scope)
+	}
+	if kev := Filter(st, Case(roles[6].viewer, st, ke)); kev.Services[0].Consent.Withdrawn == nil || kev.Services[0].Consent.Withdrawn.Reason != "" {
+		t.Fatalf("the KE should see that consent was withdrawn, not why: %+v", kev.Services[0].Consent)
+	}
 	st.Services[0].Consent = &workflows.ConsentStatus{Basis: workflows.BasisStatutory, StatutoryBasis: "opplæringslova"}
 	if got := Case(ola, st, ke); got.Scope != Shared {
 		t.Fatalf("on a statutory basis the school sees %q", got.Scope)

@@ -30,8 +30,9 @@ func TestNeedToKnowEndToEnd(t *testing.T) {
 	ref := openCase(t, sl)
 	wfID := workflows.WorkflowID(ref, "helsestasjon")
 	const (
-		reasonGP = "fastlegen følger ikke opp dette nå"
-		reasonBV = "barnevernet bør kjenne til saken"
+		reasonGP      = "fastlegen følger ikke opp dette nå"
+		reasonBV      = "barnevernet bør kjenne til saken"
+		reasonRefused = "foreldrene vil ikke at barnevernet får vite"
 	)
 
 	click(t, sl, kari, chHelsestasjon, waitForButton(t, sl, chHelsestasjon, "avklaring").TS, "avklaring")
@@ -55,14 +56,12 @@ func TestNeedToKnowEndToEnd(t *testing.T) {
 		t.Helper()
 		clickValue(t, sl, kari, chHelsestasjon, step3.TS, "samtykke", wfID+"|"+service)
 		openView(t, sl, kari, "samtykke")
-		values := map[string]map[string]slacklocal.Value{"grunnlag": {"verdi": {Value: basis}}}
+		// Who answered, and why a refusal (issue 10).
+		values := map[string]map[string]slacklocal.Value{"grunnlag": {"verdi": {Value: basis}}, "gitt_av": {"verdi": {Value: workflows.GiverParent}}}
 		if basis == workflows.BasisConsent {
 			values["form"] = map[string]slacklocal.Value{"verdi": {Value: "skriftlig"}}
-		}
-		// Who answered, and why a refusal (issue 10).
-		values["gitt_av"] = map[string]slacklocal.Value{"verdi": {Value: workflows.GiverPerson}}
-		if basis == workflows.BasisRefused {
-			values["begrunnelse"] = map[string]slacklocal.Value{"verdi": {Value: "ønsker ikke"}}
+		} else {
+			values["begrunnelse"] = map[string]slacklocal.Value{"verdi": {Value: reasonRefused}}
 		}
 		submit(t, sl, kari, values)
 	}
@@ -83,7 +82,7 @@ func TestNeedToKnowEndToEnd(t *testing.T) {
 	if modal == "" || !strings.Contains(modal, secretAbout) {
 		t.Fatalf("the school cannot open what the case shares with it: %s", refusal)
 	}
-	for _, hidden := range []string{reasonGP, reasonBV, "eleven trenger tilpasning", "Barneverntjenesten", "Fastlegekontoret", "nektet"} {
+	for _, hidden := range []string{reasonGP, reasonBV, reasonRefused, "eleven trenger tilpasning", "Barneverntjenesten", "Fastlegekontoret", "nektet"} {
 		if strings.Contains(modal, hidden) {
 			t.Errorf("the school sees %q: %s", hidden, modal)
 		}
