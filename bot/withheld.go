@@ -3,10 +3,13 @@ package bot
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/slack-go/slack"
 
 	"github.com/samarbeid/samarbeid/activities"
+	"github.com/samarbeid/samarbeid/calendar"
+	"github.com/samarbeid/samarbeid/i18n"
 )
 
 // A notice the outbound guard stops is not an error of the case: the case goes on, the
@@ -73,4 +76,13 @@ func safeRef(ref string) string {
 		return "–"
 	}
 	return ref
+}
+
+// withheld is the digest that takes the place of one the guard stopped: the day, and that the
+// day's digest was withheld; the overview stays on the KE's Home tab.
+func (d KEDigest) withheld(at time.Time) ([]slack.Block, string) {
+	tr := i18n.For(d.Language)
+	title := tr.T("digest.title", "Day", at.In(calendar.Oslo).Format(tr.T("digest.day_layout")))
+	text := tr.T("withheld.digest")
+	return []slack.Block{slack.NewHeaderBlock(plain(title)), slack.NewSectionBlock(mrkdwn(text), nil, nil)}, title + ": " + text
 }

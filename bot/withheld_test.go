@@ -9,8 +9,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/slack-go/slack"
+	"go.temporal.io/api/workflowservice/v1"
 
 	"github.com/samarbeid/samarbeid/activities"
 	"github.com/samarbeid/samarbeid/privacy"
@@ -75,5 +77,48 @@ func TestWithheldNoticeIsReplacedAndTheKEAlerted(t *testing.T) {
 	}
 	if ke, _ := url.ParseQuery(posts["C_KE"][0]); !strings.Contains(ke.Get("text"), "Grunnskolen") {
 		t.Fatalf("the alert does not name the service: %s", ke.Get("text"))
+	}
+}
+
+type noCases struct{}
+
+func (noCases) ListWorkflow(context.Context, *workflowservice.ListWorkflowExecutionsRequest) (*workflowservice.ListWorkflowExecutionsResponse, error) {
+	return &workflowservice.ListWorkflowExecutionsResponse{}, nil
+}
+
+// oneItem hands the digest one gathered item, and keeps whether the post succeeded.
+type oneItem struct {
+	item store.DigestItem
+	sent bool
+}
+
+func (*oneItem) EnqueueDigest(context.Context, store.DigestItem) error { return nil }
+func (o *oneItem) SendDigest(_ context.Context, post func([]store.DigestItem) error) (int, error) {
+	if err := post([]store.DigestItem{o.item}); err != nil {
+		return 0, err
+	}
+	o.sent = true
+	return 1, nil
+}
+
+// A digest the guard stops is no failed digest workflow every morning: the KE channel gets
+// the day's title and a note that it was withheld, without the number.
+func TestWithheldDigestIsReplaced(t *testing.T) {
+	var text string
+	slackAPI := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		text = r.Form.Get("text") + r.Form.Get("blocks")
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"ok":true,"channel":"C_KE","ts":"1.000001"}`))
+	}))
+	defer slackAPI.Close()
+	items := &oneItem{item: store.DigestItem{Key: "k", WorkflowID: "w", CaseRef: "15.07.65 00565", Kind: "eskalering", ServiceID: "skole"}}
+	d := KEDigest{Slack: slack.New("xoxb-1", slack.OptionAPIURL(slackAPI.URL+"/")), Directory: withKE{}, Store: items, Visibility: noCases{}}
+	res, err := d.Send(context.Background(), time.Date(2026, 11, 30, 7, 30, 0, 0, time.UTC))
+	if err != nil || !res.Posted || !items.sent {
+		t.Fatalf("the digest failed: %+v %v", res, err)
+	}
+	if privacy.ContainsFodselsnummer(text) || !strings.Contains(text, "holdt tilbake") {
+		t.Fatalf("the KE got %s", text)
 	}
 }
