@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -161,11 +162,12 @@ func (b *Bot) startCoordinatorRequest(ctx context.Context, cb slack.InteractionC
 	}
 	opts := startOptions(workflows.CoordinatorWorkflowID(ref, kind), workflows.CaseInput{CaseRef: ref, InitiatingServiceID: ke.ID})
 	opts.TypedSearchAttributes = coordinatorSearchAttributes(ref, ke.ID)
-	_, err = b.temporal.ExecuteWorkflow(ctx, opts, workflows.CoordinatorAppointment, in)
-	if isAlreadyStarted(err) {
-		return refuse("saksreferanse", "coord_new.exists", "Title", workflows.KindTitleKey(kind), "Ref", ref)
+	// A request refused, ended or withdrawn does not block a new one; one still open does.
+	started, err := b.startOnce(ctx, opts, "modal:"+cb.View.ID, workflows.CoordinatorAppointment, in)
+	if errors.Is(err, errRunning) {
+		return refuse("saksreferanse", "oppfolging.coord_running", "Title", workflows.KindTitleKey(kind), "Ref", ref)
 	}
-	if err != nil {
+	if err != nil || !started {
 		return err
 	}
 	if md.Channel != "" {

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -63,8 +64,20 @@ func (b *Bot) planBlockAction(ctx context.Context, cb slack.InteractionCallback,
 		md.WorkflowID = workflows.PlanWorkflowID(st.CaseRef)
 		opts := startOptions(md.WorkflowID, workflows.CaseInput{})
 		opts.TypedSearchAttributes = planSearchAttributes(st.CaseRef, st.Coordinator.ServiceID)
-		if _, err := b.temporal.ExecuteWorkflow(ctx, opts, workflows.IndividualPlan, in); err != nil && !isAlreadyStarted(err) {
+		// A withdrawn or ended plan does not block a new one (the click starts it). While a
+		// plan runs, another click opens its form only if it is still a draft nobody has
+		// filled in (a double click, or the form closed unsent); otherwise it is refused.
+		click := strings.Join([]string{"klikk", action.ActionID, action.Value, cb.User.ID, cb.Container.MessageTs}, ":")
+		started, err := b.startOnce(ctx, opts, click, workflows.IndividualPlan, in)
+		if err != nil && !errors.Is(err, errRunning) {
 			return "", true, err
+		}
+		if !started {
+			// A plan that cannot be asked yet (its first task still running) was just
+			// started: a draft. Its validators refuse a second establishment anyway.
+			if running, err := b.planStatus(ctx, md.WorkflowID); err == nil && running.Step != workflows.PlanStepDraft {
+				return "", true, refuse("", "oppfolging.plan_running", "Ref", st.CaseRef)
+			}
 		}
 	}
 	switch action.ActionID {
