@@ -179,6 +179,7 @@ func (b *Bot) startCase(ctx context.Context, cb slack.InteractionCallback, md me
 		return err
 	}
 	b.log.Info("sak opprettet", "sak", ref, "tjeneste", svc.ID, "av", cb.User.ID)
+	b.followCoordinator(ctx, ref, id)
 	if md.Channel != "" {
 		_, _ = b.slack.PostEphemeralContext(ctx, md.Channel, cb.User.ID, slack.MsgOptionText(
 			b.textsFor(staff).T("case.created", "Ref", ref, "Service", svc.Name, "Channel", svc.SlackChannel), false))

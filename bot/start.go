@@ -6,6 +6,9 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/converter"
+
+	"github.com/samarbeid/samarbeid/activities"
+	"github.com/samarbeid/samarbeid/workflows"
 )
 
 // startMemo is the memo field that names the Slack interaction (a modal's view ID, a click)
@@ -65,4 +68,26 @@ func (b *Bot) startedBy(ctx context.Context, workflowID string) string {
 		return ""
 	}
 	return by
+}
+
+// followCoordinator hands a duty case just opened to the child coordinator who already
+// coordinates the reference (hol § 3-4 second paragraph): the coordinator case reached the
+// cases running when she accepted, and this reaches the ones opened after. A failure is
+// logged; the case still runs, with the KE as its coordinating unit.
+func (b *Bot) followCoordinator(ctx context.Context, ref, workflowID string) {
+	coordID := workflows.CoordinatorWorkflowID(ref, workflows.KindChildCoordinator)
+	st, err := b.coordinatorStatus(ctx, coordID)
+	if err != nil {
+		return // no child coordinator for the reference
+	}
+	co := st.Coordinator
+	if st.Step != workflows.CoordStepActive || co == nil || co.Answer != workflows.NominationAccepted || !co.LeftAt.IsZero() {
+		return
+	}
+	kind := workflows.CoordinatorKinds[st.Kind]
+	h := activities.HandOver{CaseRef: ref, CoordinatorWorkflowID: coordID, Kind: kind.Kind, Title: kind.Title,
+		Citation: kind.Citation, SlackUserID: co.SlackUserID, ServiceID: co.ServiceID, At: co.AnsweredAt}
+	if err := b.temporal.SignalWorkflow(ctx, workflowID, "", workflows.SignalCoordinatorTakeover, h); err != nil {
+		b.log.Warn("kunne ikke gi saken til koordinatoren", "sak", ref, "workflow", workflowID, "feil", err)
+	}
 }
