@@ -814,7 +814,7 @@ func (c *dutyCase) validateCloseCase(a CloseCase) error {
 	if c.closed() {
 		return refuse("", "refusal.case_closed", "Ref", c.in.CaseRef)
 	}
-	ke := a.CoordinatingUnitID != "" && a.Actor.MemberOf(a.CoordinatingUnitID)
+	ke := c.mayCoordinate(a.Actor, a.CoordinatingUnitID) // the KE, or the coordinator who took the case over
 	if !a.Actor.MemberOf(c.in.InitiatingServiceID) && !ke {
 		return refuse("", "refusal.close_who", "Service", c.in.InitiatingServiceID)
 	}

@@ -130,3 +130,26 @@ func (h *harness) statusNow() Status {
 	}
 	return st
 }
+
+// The coordinator acts on the case as its coordinating role: she may close it by decision
+// while she coordinates it, not after she has left.
+func TestCoordinatorClosesTheCase(t *testing.T) {
+	olaCoordinator := Actor{SlackUserID: "U_OLA", Name: "Ola", ServiceIDs: []string{"skole"}}
+	for _, leaves := range []bool{false, true} {
+		h := newHarness(t)
+		h.env.RegisterDelayedCallback(func() { h.env.SignalWorkflow(SignalCoordinatorTakeover, childTakeover) }, time.Hour)
+		if leaves {
+			left := childTakeover
+			left.Left = true
+			h.env.RegisterDelayedCallback(func() { h.env.SignalWorkflow(SignalCoordinatorTakeover, left) }, 2*time.Hour)
+		}
+		h.at(3*time.Hour, "lukk", UpdateCloseCase, CloseCase{Actor: olaCoordinator, Reason: CloseMoved, Text: "familien har flyttet", CoordinatingUnitID: "ke"})
+		h.at(4*time.Hour, "s1", UpdateClarify, ClarifyAnswer{Actor: kari, None: true})
+		h.run()
+		if leaves {
+			h.refused("lukk", "helsestasjon")
+		} else {
+			h.accepted("lukk")
+		}
+	}
+}
