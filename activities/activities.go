@@ -84,6 +84,10 @@ type Notice struct {
 	// case's coordination: a notice for the coordinating unit goes to her service instead.
 	CoordinatorUserID    string `json:",omitempty"`
 	CoordinatorServiceID string `json:",omitempty"`
+	// CoordinatingUnitID names the coordinating unit that receives a ToCoordinatingUnit
+	// notice when it is not the municipality's KE: a request for a coordinator in
+	// specialist care goes to the health trust's unit (sphl § 2-5 a).
+	CoordinatingUnitID string `json:",omitempty"`
 }
 
 // ServiceProgress is one service's line in a step prompt: what is done, never why.

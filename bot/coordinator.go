@@ -131,9 +131,9 @@ func (b *Bot) startCoordinatorRequest(ctx context.Context, cb slack.InteractionC
 	if err := mayStart(staff); err != nil {
 		return err
 	}
-	ke, err := b.dir.CoordinatingUnit(ctx)
+	ke, err := b.coordinatingUnitFor(ctx, staff, kind)
 	if err != nil {
-		return fmt.Errorf("finner ikke koordinerende enhet i katalogen: %w", err)
+		return err
 	}
 	origin := selectedValue(values, "opphav")
 	subject := selectedValue(values, "målgruppe")
@@ -553,4 +553,30 @@ func capitalize(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// coordinatingUnitFor is the unit that receives a coordinator request. A coordinator in
+// specialist care (sphl § 2-5 a) is the health trust's to appoint, not the municipality's:
+// the request goes to the coordinating unit that serves the requester's own specialist
+// service, else to the one of the organisation that runs the specialist services. Every
+// other kind goes to the municipality's KE (hol § 7-3). The directory says which unit
+// serves which organisation (store.Service.Owner).
+func (b *Bot) coordinatingUnitFor(ctx context.Context, staff store.Staff, kind string) (store.Service, error) {
+	if kind == workflows.KindSpecialist {
+		for _, id := range staff.ServiceIDs {
+			if unit, err := b.dir.CoordinatingUnitFor(ctx, id); err == nil && unit.Owner != "" {
+				return unit, nil
+			}
+		}
+		unit, err := b.dir.SpecialistCoordinatingUnit(ctx)
+		if errors.Is(err, store.ErrNotFound) {
+			return unit, refuse("type", "oppfolging.no_specialist_unit")
+		}
+		return unit, err
+	}
+	ke, err := b.dir.CoordinatingUnit(ctx)
+	if err != nil {
+		return ke, fmt.Errorf("finner ikke koordinerende enhet i katalogen: %w", err)
+	}
+	return ke, nil
 }

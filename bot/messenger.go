@@ -144,6 +144,9 @@ func (m *Messenger) channel(ctx context.Context, n activities.Notice) (string, e
 	if n.ToCoordinatingUnit && n.CoordinatorServiceID != "" {
 		n.ServiceID, n.ToCoordinatingUnit = n.CoordinatorServiceID, false // a coordinator took the case over
 	}
+	if n.ToCoordinatingUnit && n.CoordinatingUnitID != "" {
+		n.ServiceID, n.ToCoordinatingUnit = n.CoordinatingUnitID, false // another organisation's unit
+	}
 	if n.ToCoordinatingUnit {
 		ke, err := m.Directory.CoordinatingUnit(ctx)
 		if err != nil {

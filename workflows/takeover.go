@@ -143,3 +143,14 @@ func (p *plan) coordinatorLeft(ctx workflow.Context, l PlanCoordinatorLeft) (Pla
 		About: l.CoordinatorSlackUserID, Step: string(p.st.Step), Deadline: p.st.NextDeadline})
 	return p.st, nil
 }
+
+// notify queues a coordinator case's message. It shadows effectQueue.notify so that a
+// request for a coordinator in specialist care (sphl § 2-5 a) speaks to the health trust's
+// coordinating unit that handles it, never the municipality's KE. Only the Notify
+// activity's input changes, so running cases replay as before.
+func (c *coordCase) notify(n activities.Notice, postKey, replaceKey string) {
+	if n.ToCoordinatingUnit && c.in.Kind == KindSpecialist {
+		n.CoordinatingUnitID = c.in.CoordinatingUnitID
+	}
+	c.effectQueue.notify(n, postKey, replaceKey)
+}
