@@ -260,15 +260,22 @@ func (b *Bot) caseWorkflowIDs(ctx context.Context, ref string, ownServices []str
 	for _, s := range ownServices {
 		add(workflows.WorkflowID(ref, s))
 	}
-	resp, err := b.temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: caseSearchQuery(ref)})
-	if err != nil {
-		b.log.Warn("søk i Temporal feilet", "feil", err)
-		return ids, nil
+	// Visibility lists every run, closed ones too: a reference opened again has several runs
+	// under one workflow ID, which is listed once (its latest run answers for it).
+	var token []byte
+	for {
+		resp, err := b.temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: caseSearchQuery(ref), NextPageToken: token})
+		if err != nil {
+			b.log.Warn("søk i Temporal feilet", "feil", err)
+			return ids, nil
+		}
+		for _, e := range resp.Executions {
+			add(e.GetExecution().GetWorkflowId())
+		}
+		if token = resp.GetNextPageToken(); len(token) == 0 {
+			return ids, nil
+		}
 	}
-	for _, e := range resp.Executions {
-		add(e.GetExecution().GetWorkflowId())
-	}
-	return ids, nil
 }
 
 // describeStatus is a case's state in lines, as far as scope allows (st already filtered):

@@ -5,7 +5,6 @@ import (
 	"errors"
 
 	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/sdk/converter"
 
 	"github.com/samarbeid/samarbeid/activities"
 	"github.com/samarbeid/samarbeid/workflows"
@@ -56,15 +55,15 @@ func (b *Bot) startOnce(ctx context.Context, opts clientStartOptions, interactio
 	return false, errRunning
 }
 
-// startedBy is the interaction that started the workflow's latest run ("" if unknown).
+// startedBy is the interaction that started the workflow's latest run ("" if unknown). The
+// memo is read through the client's own data converter, which decrypts payloads.
 func (b *Bot) startedBy(ctx context.Context, workflowID string) string {
-	desc, err := b.temporal.DescribeWorkflowExecution(ctx, workflowID, "")
+	desc, err := b.temporal.DescribeWorkflow(ctx, workflowID, "")
 	if err != nil {
 		return ""
 	}
-	p := desc.GetWorkflowExecutionInfo().GetMemo().GetFields()[startMemo]
 	var by string
-	if p == nil || converter.GetDefaultDataConverter().FromPayload(p, &by) != nil {
+	if desc.GetMemoValue(startMemo, &by) != nil {
 		return ""
 	}
 	return by

@@ -74,7 +74,7 @@ func TestTakeoverAfterAGap(t *testing.T) {
 	h.env.RegisterDelayedCallback(func() { h.env.SignalWorkflow(SignalCoordinatorTakeover, childTakeover) }, time.Hour)
 	h.env.RegisterDelayedCallback(func() { h.env.SignalWorkflow(SignalCoordinatorTakeover, left) }, 2*time.Hour)
 	h.env.RegisterDelayedCallback(func() { h.env.SignalWorkflow(SignalCoordinatorTakeover, next) }, 3*time.Hour)
-	h.at(7*24*time.Hour+time.Hour, "s1", UpdateClarify, ClarifyAnswer{Actor: kari, None: true})
+	h.at(8*24*time.Hour+time.Hour, "s1", UpdateClarify, ClarifyAnswer{Actor: kari, None: true})
 	st := h.run()
 	if c := st.Coordinator; c == nil || c.SlackUserID != "U_AISHA" || !c.LeftAt.IsZero() {
 		t.Fatalf("coordinator %+v", c)
