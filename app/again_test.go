@@ -10,6 +10,7 @@ import (
 
 	"go.temporal.io/api/workflowservice/v1"
 
+	"github.com/samarbeid/samarbeid/audit"
 	"github.com/samarbeid/samarbeid/slacklocal"
 	"github.com/samarbeid/samarbeid/workflows"
 )
@@ -133,6 +134,12 @@ func TestAgainWithTheSameReference(t *testing.T) {
 	click(t, sl, kim, "C_KE", accepted.TS, "ip_opprett")
 	openView(t, sl, kim, "ip_opprett")
 	waitNewRun(t, a, planID, firstPlan)
+
+	// The ledger reconciles run by run: the closed runs' rows with their own histories.
+	rep, err := audit.Verify(ctx, a.Store, a.Temporal)
+	if err != nil || !rep.OK() || rep.Reconciled != rep.Rows {
+		t.Fatalf("ledger after reuse of the references: %+v %v", rep, err)
+	}
 }
 
 // doubleSubmit sends the user's open modal twice at once, as a double click does; neither
