@@ -83,8 +83,8 @@ type CaseView struct {
 // service ID.
 func Case(v Viewer, st workflows.Status, coordinatingUnit string) CaseView {
 	if v.Auditor() || v.MemberOf(st.InitiatingServiceID) ||
-		(st.Coordinator != nil && st.Coordinator.SlackUserID != "" && st.Coordinator.SlackUserID == v.SlackUserID) {
-		return CaseView{Scope: Whole}
+		(st.Coordinator != nil && st.Coordinator.SlackUserID != "" && st.Coordinator.SlackUserID == v.SlackUserID && st.Coordinator.LeftAt.IsZero()) {
+		return CaseView{Scope: Whole} // a coordinator who has left no longer needs to know
 	}
 	if v.MemberOf(coordinatingUnit) {
 		return CaseView{Scope: Coordinate}

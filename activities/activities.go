@@ -80,6 +80,14 @@ type Notice struct {
 	Progress []ServiceProgress
 	// Replace, when set, updates that earlier message instead of posting a new one.
 	Replace *Posted
+	// CoordinatorUserID and CoordinatorServiceID name the coordinator who has taken over the
+	// case's coordination: a notice for the coordinating unit goes to her service instead.
+	CoordinatorUserID    string `json:",omitempty"`
+	CoordinatorServiceID string `json:",omitempty"`
+	// CoordinatingUnitID names the coordinating unit that receives a ToCoordinatingUnit
+	// notice when it is not the municipality's KE: a request for a coordinator in
+	// specialist care goes to the health trust's unit (sphl § 2-5 a).
+	CoordinatingUnitID string `json:",omitempty"`
 }
 
 // ServiceProgress is one service's line in a step prompt: what is done, never why.
@@ -153,6 +161,9 @@ type HandOver struct {
 	SlackUserID           string
 	ServiceID             string
 	At                    time.Time
+	// Left is set when the coordinator stops coordinating (she left, or the coordination
+	// ended): the cases go back to the KE until a new coordinator takes over.
+	Left bool `json:",omitempty"`
 }
 
 // KEDigest posts the coordinating unit's daily digest: the overview of overdue and soon-due

@@ -56,27 +56,38 @@ func Verify(ctx context.Context, ledger Ledger, temporal client.Client) (Report,
 		return rep, err
 	}
 	rep.Rows = len(rows)
-	byWorkflow := map[string][]store.AuditRow{}
-	var order []string
+	// Rows are reconciled run by run: a workflow ID may have several runs (a reference opened
+	// again after the first case closed, a plan that continued as new), and each run's rows
+	// are in that run's history.
+	type run struct{ id, run string }
+	byRun := map[run][]store.AuditRow{}
+	var order []run
+	workflowIDs := map[string]bool{}
 	for _, r := range rows {
-		if _, seen := byWorkflow[r.WorkflowID]; !seen {
-			order = append(order, r.WorkflowID)
+		k := run{r.WorkflowID, r.RunID}
+		if _, seen := byRun[k]; !seen {
+			order = append(order, k)
 		}
-		byWorkflow[r.WorkflowID] = append(byWorkflow[r.WorkflowID], r)
+		byRun[k] = append(byRun[k], r)
+		workflowIDs[r.WorkflowID] = true
 	}
-	rep.Workflows = len(order)
-	histories := map[string]map[string]*recordedDecision{}
-	for _, id := range order {
-		recorded, err := recordedDecisions(ctx, temporal, id)
+	rep.Workflows = len(workflowIDs)
+	histories := map[run]map[string]*recordedDecision{}
+	unavailable := map[string]bool{}
+	for _, k := range order {
+		recorded, err := recordedDecisions(ctx, temporal, k.id, k.run)
 		var notFound *serviceerror.NotFound
 		if errors.As(err, &notFound) {
-			rep.Unavailable = append(rep.Unavailable, id)
+			if !unavailable[k.id] {
+				unavailable[k.id] = true
+				rep.Unavailable = append(rep.Unavailable, k.id)
+			}
 			continue
 		}
 		if err != nil {
-			return rep, fmt.Errorf("leser Temporal-historikken til %s: %w", id, err)
+			return rep, fmt.Errorf("leser Temporal-historikken til %s: %w", k.id, err)
 		}
-		histories[id] = recorded
+		histories[k] = recorded
 	}
 	// Running cases keep writing while we read. Every row of the first snapshot was written
 	// before the histories were read, so its decision must be in them; every decision the
@@ -89,9 +100,9 @@ func Verify(ctx context.Context, ledger Ledger, temporal client.Client) (Report,
 	for _, r := range after {
 		afterByKey[r.Key] = r
 	}
-	for _, id := range order {
-		if recorded, ok := histories[id]; ok {
-			rep.Findings = append(rep.Findings, reconcile(id, byWorkflow[id], afterByKey, recorded, &rep.Reconciled)...)
+	for _, k := range order {
+		if recorded, ok := histories[k]; ok {
+			rep.Findings = append(rep.Findings, reconcile(k.id, byRun[k], afterByKey, recorded, &rep.Reconciled)...)
 		}
 	}
 	return rep, nil
@@ -102,12 +113,13 @@ type recordedDecision struct {
 	completed bool
 }
 
-// recordedDecisions reads the audit records a workflow handed to RecordAudit, by key.
-func recordedDecisions(ctx context.Context, c client.Client, workflowID string) (map[string]*recordedDecision, error) {
+// recordedDecisions reads the audit records one run of a workflow handed to RecordAudit,
+// by key ("" for the latest run).
+func recordedDecisions(ctx context.Context, c client.Client, workflowID, runID string) (map[string]*recordedDecision, error) {
 	out := map[string]*recordedDecision{}
 	scheduled := map[int64]*recordedDecision{}
 	dc := codec.Converter(c) // the histories' payloads are encrypted
-	it := c.GetWorkflowHistory(ctx, workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	it := c.GetWorkflowHistory(ctx, workflowID, runID, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	for it.HasNext() {
 		ev, err := it.Next()
 		if err != nil {

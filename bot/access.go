@@ -90,8 +90,12 @@ func (b *Bot) requesterServices(ctx context.Context, st workflows.CoordinatorSta
 
 // coordinatorScope is what staff may see of a coordinator case.
 func (b *Bot) coordinatorScope(ctx context.Context, staff store.Staff, st workflows.CoordinatorStatus) access.Scope {
-	ke, _ := b.dir.CoordinatingUnit(ctx)
-	return access.Coordinator(access.FromStaff(staff), st, ke.ID, b.requesterServices(ctx, st))
+	unit := st.CoordinatingUnitID // the unit that handles the request (the KE, or a health trust's)
+	if unit == "" {
+		ke, _ := b.dir.CoordinatingUnit(ctx)
+		unit = ke.ID
+	}
+	return access.Coordinator(access.FromStaff(staff), st, unit, b.requesterServices(ctx, st))
 }
 
 // planScope is what staff may see of an individual plan. The participating services come

@@ -29,6 +29,11 @@ type Directory interface {
 	Services(ctx context.Context) ([]store.Service, error)
 	Service(ctx context.Context, id string) (store.Service, error)
 	CoordinatingUnit(ctx context.Context) (store.Service, error)
+	// CoordinatingUnitFor is the coordinating unit of the service's own organisation, or
+	// the KE; SpecialistCoordinatingUnit the one of the organisation running specialist
+	// care (store.ErrNotFound when none).
+	CoordinatingUnitFor(ctx context.Context, serviceID string) (store.Service, error)
+	SpecialistCoordinatingUnit(ctx context.Context) (store.Service, error)
 	StaffBySlackUser(ctx context.Context, slackUserID string) (store.Staff, error)
 	NextCaseRef(ctx context.Context, year int) (string, error)
 	// SetLanguage records the language a person chose ("nb", "nn", "en", or "" for the

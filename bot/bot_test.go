@@ -39,6 +39,12 @@ func (nobody) CoordinatingUnit(context.Context) (store.Service, error) {
 func (nobody) StaffBySlackUser(context.Context, string) (store.Staff, error) {
 	return store.Staff{}, store.ErrNotFound
 }
+func (nobody) CoordinatingUnitFor(context.Context, string) (store.Service, error) {
+	return store.Service{}, store.ErrNotFound
+}
+func (nobody) SpecialistCoordinatingUnit(context.Context) (store.Service, error) {
+	return store.Service{}, store.ErrNotFound
+}
 func (nobody) NextCaseRef(context.Context, int) (string, error)  { return "SAK-2026-0001", nil }
 func (nobody) SetLanguage(context.Context, string, string) error { return store.ErrNotFound }
 

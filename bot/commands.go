@@ -3,13 +3,13 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"regexp"
 	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
-	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/workflowservice/v1"
 
 	"github.com/samarbeid/samarbeid/access"
@@ -170,14 +170,16 @@ func (b *Bot) startCase(ctx context.Context, cb slack.InteractionCallback, md me
 		LegalBasis: strings.TrimSpace(svc.Law + " " + svc.Section), OpenedBy: actor, Policy: b.policy(),
 	}
 	id := workflows.WorkflowID(ref, svc.ID)
-	_, err = b.temporal.ExecuteWorkflow(ctx, startOptions(id, in), workflows.CollaborationDuty, in)
-	if isAlreadyStarted(err) {
-		return refuse("saksreferanse", "case.exists", "Ref", ref, "Service", svc.Name)
+	// The modal's view ID names this submission: submitted twice, it starts one case.
+	started, err := b.startOnce(ctx, startOptions(id, in), "modal:"+cb.View.ID, workflows.CollaborationDuty, in)
+	if errors.Is(err, errRunning) {
+		return refuse("saksreferanse", "oppfolging.case_running", "Ref", ref, "Service", svc.Name)
 	}
-	if err != nil {
+	if err != nil || !started {
 		return err
 	}
 	b.log.Info("sak opprettet", "sak", ref, "tjeneste", svc.ID, "av", cb.User.ID)
+	b.followCoordinator(ctx, ref, id)
 	if md.Channel != "" {
 		_, _ = b.slack.PostEphemeralContext(ctx, md.Channel, cb.User.ID, slack.MsgOptionText(
 			b.textsFor(staff).T("case.created", "Ref", ref, "Service", svc.Name, "Channel", svc.SlackChannel), false))
@@ -258,15 +260,22 @@ func (b *Bot) caseWorkflowIDs(ctx context.Context, ref string, ownServices []str
 	for _, s := range ownServices {
 		add(workflows.WorkflowID(ref, s))
 	}
-	resp, err := b.temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: caseSearchQuery(ref)})
-	if err != nil {
-		b.log.Warn("søk i Temporal feilet", "feil", err)
-		return ids, nil
+	// Visibility lists every run, closed ones too: a reference opened again has several runs
+	// under one workflow ID, which is listed once (its latest run answers for it).
+	var token []byte
+	for {
+		resp, err := b.temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: caseSearchQuery(ref), NextPageToken: token})
+		if err != nil {
+			b.log.Warn("søk i Temporal feilet", "feil", err)
+			return ids, nil
+		}
+		for _, e := range resp.Executions {
+			add(e.GetExecution().GetWorkflowId())
+		}
+		if token = resp.GetNextPageToken(); len(token) == 0 {
+			return ids, nil
+		}
 	}
-	for _, e := range resp.Executions {
-		add(e.GetExecution().GetWorkflowId())
-	}
-	return ids, nil
 }
 
 // describeStatus is a case's state in lines, as far as scope allows (st already filtered):
@@ -361,14 +370,11 @@ func serviceLine(tr *i18n.Translator, s workflows.ServiceStatus) string {
 }
 
 func startOptions(id string, in workflows.CaseInput) clientStartOptions {
-	return clientStartOptions{
-		ID: id, TaskQueue: workflows.TaskQueue,
-		// A closed case keeps its ID: the same case is never opened twice for one service.
-		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		// Tell us the case exists instead of quietly handing back the running one.
-		WorkflowExecutionErrorWhenAlreadyStarted: true,
-		TypedSearchAttributes:                    workflows.CaseSearchAttributes(in),
-	}
+	// A closed case does not block a new one for the same reference and service; a running
+	// one does (reuseOptions says why).
+	return reuseOptions(clientStartOptions{
+		ID: id, TaskQueue: workflows.TaskQueue, TypedSearchAttributes: workflows.CaseSearchAttributes(in),
+	})
 }
 
 func mustJSON(v any) string {

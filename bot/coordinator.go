@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -130,9 +131,9 @@ func (b *Bot) startCoordinatorRequest(ctx context.Context, cb slack.InteractionC
 	if err := mayStart(staff); err != nil {
 		return err
 	}
-	ke, err := b.dir.CoordinatingUnit(ctx)
+	ke, err := b.coordinatingUnitFor(ctx, staff, kind)
 	if err != nil {
-		return fmt.Errorf("finner ikke koordinerende enhet i katalogen: %w", err)
+		return err
 	}
 	origin := selectedValue(values, "opphav")
 	subject := selectedValue(values, "målgruppe")
@@ -161,11 +162,12 @@ func (b *Bot) startCoordinatorRequest(ctx context.Context, cb slack.InteractionC
 	}
 	opts := startOptions(workflows.CoordinatorWorkflowID(ref, kind), workflows.CaseInput{CaseRef: ref, InitiatingServiceID: ke.ID})
 	opts.TypedSearchAttributes = coordinatorSearchAttributes(ref, ke.ID)
-	_, err = b.temporal.ExecuteWorkflow(ctx, opts, workflows.CoordinatorAppointment, in)
-	if isAlreadyStarted(err) {
-		return refuse("saksreferanse", "coord_new.exists", "Title", workflows.KindTitleKey(kind), "Ref", ref)
+	// A request refused, ended or withdrawn does not block a new one; one still open does.
+	started, err := b.startOnce(ctx, opts, "modal:"+cb.View.ID, workflows.CoordinatorAppointment, in)
+	if errors.Is(err, errRunning) {
+		return refuse("saksreferanse", "oppfolging.coord_running", "Title", workflows.KindTitleKey(kind), "Ref", ref)
 	}
-	if err != nil {
+	if err != nil || !started {
 		return err
 	}
 	if md.Channel != "" {
@@ -551,4 +553,30 @@ func capitalize(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// coordinatingUnitFor is the unit that receives a coordinator request. A coordinator in
+// specialist care (sphl § 2-5 a) is the health trust's to appoint, not the municipality's:
+// the request goes to the coordinating unit that serves the requester's own specialist
+// service, else to the one of the organisation that runs the specialist services. Every
+// other kind goes to the municipality's KE (hol § 7-3). The directory says which unit
+// serves which organisation (store.Service.Owner).
+func (b *Bot) coordinatingUnitFor(ctx context.Context, staff store.Staff, kind string) (store.Service, error) {
+	if kind == workflows.KindSpecialist {
+		for _, id := range staff.ServiceIDs {
+			if unit, err := b.dir.CoordinatingUnitFor(ctx, id); err == nil && unit.Owner != "" {
+				return unit, nil
+			}
+		}
+		unit, err := b.dir.SpecialistCoordinatingUnit(ctx)
+		if errors.Is(err, store.ErrNotFound) {
+			return unit, refuse("type", "oppfolging.no_specialist_unit")
+		}
+		return unit, err
+	}
+	ke, err := b.dir.CoordinatingUnit(ctx)
+	if err != nil {
+		return ke, fmt.Errorf("finner ikke koordinerende enhet i katalogen: %w", err)
+	}
+	return ke, nil
 }

@@ -32,7 +32,7 @@ var digestKinds = map[activities.NoticeKind]bool{
 
 // gathered reports whether the notice waits for the digest instead of being posted.
 func (m *Messenger) gathered(n activities.Notice) bool {
-	return m.Digest != nil && n.ToCoordinatingUnit && n.Replace == nil && digestKinds[n.Kind]
+	return m.Digest != nil && n.ToCoordinatingUnit && n.CoordinatorServiceID == "" && n.CoordinatingUnitID == "" && n.Replace == nil && digestKinds[n.Kind]
 }
 
 // enqueue keeps the notice for the digest; its key makes an activity retry harmless.

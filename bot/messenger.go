@@ -141,6 +141,12 @@ func (m *Messenger) count(n activities.Notice, method string, err error) {
 }
 
 func (m *Messenger) channel(ctx context.Context, n activities.Notice) (string, error) {
+	if n.ToCoordinatingUnit && n.CoordinatorServiceID != "" {
+		n.ServiceID, n.ToCoordinatingUnit = n.CoordinatorServiceID, false // a coordinator took the case over
+	}
+	if n.ToCoordinatingUnit && n.CoordinatingUnitID != "" {
+		n.ServiceID, n.ToCoordinatingUnit = n.CoordinatingUnitID, false // another organisation's unit
+	}
 	if n.ToCoordinatingUnit {
 		ke, err := m.Directory.CoordinatingUnit(ctx)
 		if err != nil {
@@ -280,6 +286,11 @@ func (m *Messenger) render(ctx context.Context, n activities.Notice) ([]slack.Bl
 		return []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil), slack.NewActionBlock("sak", details)}, text
 
 	case activities.NoticeEscalation:
+		if n.CoordinatorUserID != "" { // to the coordinator who took the case over
+			text := tr.T("oppfolging.escalation_coordinator", "N", n.Escalations, "User", n.CoordinatorUserID, "Ref", n.CaseRef,
+				"What", what, "Service", m.name(ctx, n.ServiceID), "Date", n.Deadline)
+			return []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil), slack.NewActionBlock("sak", details)}, stripMarks(text)
+		}
 		key := "notice.escalation"
 		if n.Escalations > 1 {
 			key = "notice.escalation_again"
@@ -300,8 +311,18 @@ func (m *Messenger) render(ctx context.Context, n activities.Notice) ([]slack.Bl
 		ask := slack.NewButtonBlockElement(actionCoordRequest, buttonValue(n.WorkflowID, ""), plain(tr.T("notice.ask_coordinator")))
 		return []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil), slack.NewActionBlock("sak", ask, details)}, text
 
+	case workflows.NoticeCoordinatorLeftCase:
+		text := tr.T("oppfolging.left_case", "Ref", n.CaseRef, "User", n.About, "Title", titleText(tr, n.Answer))
+		return []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil), slack.NewActionBlock("sak", details)}, text
+
 	case workflows.NoticeCoordinationTakenOver:
 		text := tr.T("notice.taken_over", "Ref", n.CaseRef, "User", n.About, "Title", titleText(tr, n.Answer))
+		if n.Step != "" { // to the coordinator's own service: what is now hers to follow up
+			text += "\n" + tr.T("oppfolging.taken_over_yours", "Step", stepTitleIn(tr, n.Step))
+			if !n.Deadline.IsZero() {
+				text += " " + tr.T("notice.deadline", "Date", n.Deadline)
+			}
+		}
 		return []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil), slack.NewActionBlock("sak", details)}, text
 
 	case activities.NoticeAnswered:

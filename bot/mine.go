@@ -121,12 +121,16 @@ func (b *Bot) myTaskList(ctx context.Context, tr *i18n.Translator, staff store.S
 				continue
 			}
 			ref = st.CaseRef
-			if !access.CoordinatorLine(viewer, st, unit.ID) {
+			caseUnit := st.CoordinatingUnitID // the KE, or a health trust's unit (sphl § 2-5 a)
+			if caseUnit == "" {
+				caseUnit = unit.ID
+			}
+			if !access.CoordinatorLine(viewer, st, caseUnit) {
 				continue
 			}
 			if c := st.Coordinator; c != nil && c.SlackUserID == userID && c.Answer == "" {
 				add(button(actionCoordAccept, id, "", "mine.button_accept"), "mine.nominated", "Ref", st.CaseRef, "Title", titleText(tr, st.Title))
-			} else if actor.MemberOf(unit.ID) && st.Waiting != "" && st.Step != workflows.CoordStepActive {
+			} else if actor.MemberOf(caseUnit) && st.Waiting != "" && st.Step != workflows.CoordStepActive {
 				add(task{}, "mine.waiting", "Ref", st.CaseRef, "Title", titleText(tr, st.Title), "Waiting", waitingText(tr, st.Waiting))
 			}
 		}

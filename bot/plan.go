@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -24,6 +25,7 @@ const (
 	actionPlanMeasure = "ip_tiltak"
 	actionPlanEnd     = "ip_avslutt"
 	actionPlanDetails = "ip_detaljer"
+	actionPlanChange  = "ip_bytt" // the KE changes the plan's coordinator
 )
 
 func isPlanCase(workflowID string) bool { return strings.HasPrefix(workflowID, "individuell-plan/") }
@@ -63,8 +65,20 @@ func (b *Bot) planBlockAction(ctx context.Context, cb slack.InteractionCallback,
 		md.WorkflowID = workflows.PlanWorkflowID(st.CaseRef)
 		opts := startOptions(md.WorkflowID, workflows.CaseInput{})
 		opts.TypedSearchAttributes = planSearchAttributes(st.CaseRef, st.Coordinator.ServiceID)
-		if _, err := b.temporal.ExecuteWorkflow(ctx, opts, workflows.IndividualPlan, in); err != nil && !isAlreadyStarted(err) {
+		// A withdrawn or ended plan does not block a new one (the click starts it). While a
+		// plan runs, another click opens its form only if it is still a draft nobody has
+		// filled in (a double click, or the form closed unsent); otherwise it is refused.
+		click := strings.Join([]string{"klikk", action.ActionID, action.Value, cb.User.ID, cb.Container.MessageTs}, ":")
+		started, err := b.startOnce(ctx, opts, click, workflows.IndividualPlan, in)
+		if err != nil && !errors.Is(err, errRunning) {
 			return "", true, err
+		}
+		if !started {
+			// A plan that cannot be asked yet (its first task still running) was just
+			// started: a draft. Its validators refuse a second establishment anyway.
+			if running, err := b.planStatus(ctx, md.WorkflowID); err == nil && running.Step != workflows.PlanStepDraft {
+				return "", true, refuse("", "oppfolging.plan_running", "Ref", st.CaseRef)
+			}
 		}
 	}
 	switch action.ActionID {
@@ -123,6 +137,14 @@ func (b *Bot) planBlockAction(ctx context.Context, cb slack.InteractionCallback,
 			return "", true, refuse("", "access.plan_refused")
 		}
 		view = planDetailsView(tr, st)
+	case actionPlanChange:
+		st, err := b.planStatus(ctx, md.WorkflowID)
+		if err != nil {
+			return "", true, err
+		}
+		if view, err = b.planChangeView(ctx, tr, st, md); err != nil {
+			return "", true, err
+		}
 	default:
 		return "", true, refuse("", "err.unknown_button")
 	}
@@ -180,6 +202,9 @@ func (b *Bot) planViewSubmission(ctx context.Context, cb slack.InteractionCallba
 		name, arg = workflows.UpdateCompensatingMeasure, workflows.CompensatingMeasure{Actor: actor, Measure: inputValue(values, "tiltak")}
 	case actionPlanEnd:
 		name, arg = workflows.UpdateEndPlan, workflows.EndPlan{Actor: actor, Reason: selectedValue(values, "grunn")}
+	case actionPlanChange:
+		name, arg = workflows.UpdateChangeCoordinator, workflows.ChangeCoordinator{Actor: actor,
+			CoordinatorSlackUserID: values["koordinator"][fieldAction].SelectedUser, CoordinatorServiceID: selectedValue(values, "tjeneste")}
 	default:
 		return true, refuse("", "err.unknown_form")
 	}
@@ -242,6 +267,7 @@ func (m *Messenger) renderPlan(ctx context.Context, n activities.Notice) ([]slac
 		text, buttons = tr.T("plan_notice.reminder", "Ref", n.CaseRef, "Date", n.Deadline), working
 	case workflows.NoticePlanRevisionEscalation:
 		text = tr.T("plan_notice.escalation", "Ref", n.CaseRef, "Date", n.Deadline, "N", max(n.Escalations, 1))
+		buttons = []slack.BlockElement{details, btn(actionPlanChange, "oppfolging.plan_change_button")}
 	case workflows.NoticePlanRevised:
 		if n.Deadline.IsZero() {
 			text = tr.T("plan_notice.revised", "Ref", n.CaseRef)
@@ -251,6 +277,9 @@ func (m *Messenger) renderPlan(ctx context.Context, n activities.Notice) ([]slac
 		if !n.ToCoordinatingUnit {
 			buttons = working
 		}
+	case workflows.NoticePlanCoordinatorLeft:
+		text = tr.T("oppfolging.plan_left", "Ref", n.CaseRef, "User", n.About)
+		buttons = []slack.BlockElement{btn(actionPlanChange, "oppfolging.plan_change_button"), details}
 	case workflows.NoticePlanCoordinatorChanged:
 		text, buttons = tr.T("plan_notice.coordinator_changed", "Ref", n.CaseRef), working
 	case workflows.NoticePlanClosed:
@@ -261,4 +290,26 @@ func (m *Messenger) renderPlan(ctx context.Context, n activities.Notice) ([]slac
 		text = tr.T("notice.unknown", "Ref", n.CaseRef, "Kind", n.Kind)
 	}
 	return []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil), slack.NewActionBlock("ip_handling", buttons...)}, stripMarks(text)
+}
+
+// planChangeView is the KE's form to change the plan's coordinator: the person and her
+// service. The plan's validator refuses anyone but the KE, and the same coordinator again.
+func (b *Bot) planChangeView(ctx context.Context, tr *i18n.Translator, st workflows.PlanStatus, md metadata) (slack.ModalViewRequest, error) {
+	services, err := b.otherServices(ctx, "")
+	if err != nil {
+		return slack.ModalViewRequest{}, err
+	}
+	var pairs []string
+	for _, s := range services {
+		pairs = append(pairs, s.ID, s.Name)
+	}
+	intro := tr.T("oppfolging.plan_change_intro", "Ref", st.CaseRef, "User", st.CoordinatorSlackUserID)
+	if !st.WithoutCoordinatorSince.IsZero() {
+		intro += "\n" + tr.T("oppfolging.plan_without", "Date", st.WithoutCoordinatorSince)
+	}
+	return modalIn(tr, actionPlanChange, tr.T("oppfolging.plan_change_title"), tr.T("oppfolging.plan_change_submit"), md,
+		slack.NewSectionBlock(mrkdwn(intro), nil, nil),
+		input("koordinator", tr.T("coord.coordinator_label"), "", false, slack.NewOptionsSelectBlockElement(slack.OptTypeUser, plain(tr.T("coord.pick_person")), fieldAction)),
+		input("tjeneste", tr.T("coord.service_label"), "", false, slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(tr.T("modal.select_service")), fieldAction, options(pairs...)...)),
+	), nil
 }

@@ -12,7 +12,11 @@ import (
 // Service is one provider in the directory.
 type Service struct {
 	ID, Name, Sector, Law, Section, SlackChannel string
-	Coordinating                                 bool // the koordinerende enhet (hol § 7-3)
+	Coordinating                                 bool // a coordinating unit: the KE (hol § 7-3), or another organisation's
+	// Owner is the organisation that runs the service: "" for the municipality whose
+	// samarbeid this is, else e.g. "Helse Eksempel HF". An organisation's coordinating unit
+	// serves its services (CoordinatingUnitFor).
+	Owner string
 }
 
 // Staff is a person who answers for one or more services.
@@ -26,11 +30,11 @@ type Staff struct {
 	Language string
 }
 
-const serviceColumns = `id, name, sector, law, section, slack_channel, coordinating`
+const serviceColumns = `id, name, sector, law, section, slack_channel, coordinating, owner`
 
 func scanService(row pgx.Row) (Service, error) {
 	var s Service
-	err := row.Scan(&s.ID, &s.Name, &s.Sector, &s.Law, &s.Section, &s.SlackChannel, &s.Coordinating)
+	err := row.Scan(&s.ID, &s.Name, &s.Sector, &s.Law, &s.Section, &s.SlackChannel, &s.Coordinating, &s.Owner)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return s, ErrNotFound
 	}
@@ -60,17 +64,40 @@ func (s *Store) Service(ctx context.Context, id string) (Service, error) {
 	return scanService(s.pool.QueryRow(ctx, `SELECT `+serviceColumns+` FROM services WHERE id = $1`, id))
 }
 
-// CoordinatingUnit finds the KE.
+// CoordinatingUnit finds the municipality's koordinerende enhet (hol § 7-3).
 func (s *Store) CoordinatingUnit(ctx context.Context) (Service, error) {
-	return scanService(s.pool.QueryRow(ctx, `SELECT `+serviceColumns+` FROM services WHERE coordinating`))
+	return scanService(s.pool.QueryRow(ctx, `SELECT `+serviceColumns+` FROM services WHERE coordinating AND owner = ''`))
 }
+
+// CoordinatingUnitFor finds the coordinating unit that serves a service: its own
+// organisation's (Service.Owner), or the municipality's KE when that organisation has none.
+func (s *Store) CoordinatingUnitFor(ctx context.Context, serviceID string) (Service, error) {
+	return scanService(s.pool.QueryRow(ctx, `
+		SELECT `+serviceColumns+` FROM services
+		WHERE coordinating AND owner IN ((SELECT owner FROM services WHERE id = $1), '')
+		ORDER BY owner = '' LIMIT 1`, serviceID))
+}
+
+// SpecialistCoordinatingUnit finds the coordinating unit of the organisation that runs the
+// specialist health services (sector SectorSpecialist), which appoints coordinators in
+// specialist care (sphl § 2-5 a); ErrNotFound when the directory has none. With several
+// such organisations, the first by name.
+func (s *Store) SpecialistCoordinatingUnit(ctx context.Context) (Service, error) {
+	return scanService(s.pool.QueryRow(ctx, `
+		SELECT `+serviceColumns+` FROM services
+		WHERE coordinating AND owner <> '' AND owner IN (SELECT owner FROM services WHERE sector = $1)
+		ORDER BY owner, id LIMIT 1`, SectorSpecialist))
+}
+
+// SectorSpecialist is the directory's sector of specialist health care.
+const SectorSpecialist = "spesialisthelsetjenesten"
 
 // UpsertService adds or changes a service.
 func (s *Store) UpsertService(ctx context.Context, svc Service) error {
 	_, err := s.pool.Exec(ctx, `
-		INSERT INTO services (`+serviceColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7)
-		ON CONFLICT (id) DO UPDATE SET name = $2, sector = $3, law = $4, section = $5, slack_channel = $6, coordinating = $7`,
-		svc.ID, svc.Name, svc.Sector, svc.Law, svc.Section, svc.SlackChannel, svc.Coordinating)
+		INSERT INTO services (`+serviceColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (id) DO UPDATE SET name = $2, sector = $3, law = $4, section = $5, slack_channel = $6, coordinating = $7, owner = $8`,
+		svc.ID, svc.Name, svc.Sector, svc.Law, svc.Section, svc.SlackChannel, svc.Coordinating, svc.Owner)
 	return err
 }
 

@@ -12,8 +12,12 @@ var demoServices = []Service{
 	{ID: "fastlege", Name: "Fastlegekontoret", Sector: "kommunal helse og omsorg", Law: "helse- og omsorgstjenesteloven", Section: "§ 3-4", SlackChannel: "C_FASTLEGE"},
 	{ID: "psykisk-helse-rus", Name: "Psykisk helse og rus", Sector: "kommunal helse og omsorg", Law: "helse- og omsorgstjenesteloven", Section: "§ 3-4", SlackChannel: "C_PSYKISK_HELSE_RUS"},
 	{ID: "fysio-ergo", Name: "Fysio- og ergoterapitjenesten", Sector: "kommunal helse og omsorg", Law: "helse- og omsorgstjenesteloven", Section: "§ 3-4", SlackChannel: "C_FYSIO_ERGO"},
-	{ID: "bup", Name: "BUP (barne- og ungdomspsykiatrisk poliklinikk)", Sector: "spesialisthelsetjenesten", Law: "spesialisthelsetjenesteloven", Section: "§ 2-1 e", SlackChannel: "C_BUP"},
-	{ID: "habilitering", Name: "Habiliteringstjenesten", Sector: "spesialisthelsetjenesten", Law: "spesialisthelsetjenesteloven", Section: "§ 2-1 e", SlackChannel: "C_HABILITERING"},
+	// The neighbouring health trust runs the specialist services, and its own coordinating
+	// unit appoints coordinators in specialist care (sphl § 2-5 a); the unit's own section is
+	// unconfirmed.
+	{ID: "bup", Name: "BUP (barne- og ungdomspsykiatrisk poliklinikk)", Sector: "spesialisthelsetjenesten", Law: "spesialisthelsetjenesteloven", Section: "§ 2-1 e", SlackChannel: "C_BUP", Owner: demoHealthTrust},
+	{ID: "habilitering", Name: "Habiliteringstjenesten", Sector: "spesialisthelsetjenesten", Law: "spesialisthelsetjenesteloven", Section: "§ 2-1 e", SlackChannel: "C_HABILITERING", Owner: demoHealthTrust},
+	{ID: "hf-koordinerende", Name: "Koordinerende enhet, Helse Eksempel HF", Sector: "spesialisthelsetjenesten", Law: "spesialisthelsetjenesteloven", Section: "§ 2-5 b (?)", SlackChannel: "C_HF_KE", Coordinating: true, Owner: demoHealthTrust},
 	{ID: "psykisk-helsevern", Name: "Psykisk helsevern", Sector: "psykisk helsevern", Law: "psykisk helsevernloven", Section: "(?)", SlackChannel: "C_PSYKISK_HELSEVERN"},
 	{ID: "tannhelse", Name: "Den offentlige tannhelsetjenesten", Sector: "tannhelse", Law: "tannhelsetjenesteloven", Section: "§ 1-4 a", SlackChannel: "C_TANNHELSE"},
 	{ID: "barnevern", Name: "Barneverntjenesten", Sector: "barnevern", Law: "barnevernsloven", Section: "§ 15-8", SlackChannel: "C_BARNEVERN"},
@@ -28,6 +32,9 @@ var demoServices = []Service{
 	{ID: "flyktning", Name: "Flyktning- og integreringstjenesten", Sector: "integrering", Law: "integreringsloven", Section: "§ 50", SlackChannel: "C_FLYKTNING"},
 }
 
+// demoHealthTrust is the demo municipality's neighbouring health trust.
+const demoHealthTrust = "Helse Eksempel HF"
+
 // demoStaff are fictional people, one or more per service the demo walks through.
 var demoStaff = []Staff{
 	{SlackUserID: "U_KARI", Name: "Kari (helsestasjon)", ServiceIDs: []string{"helsestasjon"}},
@@ -36,6 +43,7 @@ var demoStaff = []Staff{
 	{SlackUserID: "U_PER", Name: "Per (NAV)", ServiceIDs: []string{"nav"}},
 	{SlackUserID: "U_LINE", Name: "Line (BUP)", ServiceIDs: []string{"bup"}},
 	{SlackUserID: "U_KE", Name: "Kim (koordinerende enhet)", ServiceIDs: []string{"ke"}},
+	{SlackUserID: "U_HANNE", Name: "Hanne (koordinerende enhet, Helse Eksempel HF)", ServiceIDs: []string{"hf-koordinerende"}},
 	{SlackUserID: "U_NILS", Name: "Nils (fastlege og hjemmetjeneste)", ServiceIDs: []string{"fastlege", "hjemmetjeneste"}},
 	{SlackUserID: "U_RITA", Name: "Rita (revisor)", Roles: []string{"revisor"}},
 	{SlackUserID: "U_ADAM", Name: "Adam (administrator)", Roles: []string{"admin"}},

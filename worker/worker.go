@@ -91,22 +91,38 @@ func (s StoreConsents) Record(ctx context.Context, c activities.ConsentRecord) e
 	})
 }
 
-// TemporalCases finds a case's running collaboration-duty workflows through Temporal's
-// visibility and signals each that a coordinator has taken over.
+// TemporalCases reaches a case's other workflows when a child coordinator takes over or
+// leaves: the running collaboration-duty workflows by signal, and the individual plan by
+// update. A duty case opened later learns of the coordinator when it starts (the bot asks
+// the coordinator case then), so together every duty case for the reference is reached.
 type TemporalCases struct{ Client client.Client }
 
 func (t TemporalCases) HandOver(ctx context.Context, h activities.HandOver) (int, error) {
+	n, err := t.signalDutyCases(ctx, h)
+	if err != nil {
+		return n, err
+	}
+	return n, t.followPlan(ctx, h)
+}
+
+func (t TemporalCases) signalDutyCases(ctx context.Context, h activities.HandOver) (int, error) {
 	query := fmt.Sprintf("%s = '%s' AND WorkflowType = 'CollaborationDuty' AND ExecutionStatus = 'Running'",
 		workflows.AttrCase.GetName(), h.CaseRef)
 	var token []byte
 	n := 0
+	seen := map[string]bool{} // a workflow ID is listed once per run; only the running one answers
 	for {
 		resp, err := t.Client.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: query, NextPageToken: token})
 		if err != nil {
 			return n, fmt.Errorf("finner samarbeidssakene til %s: %w", h.CaseRef, err)
 		}
 		for _, e := range resp.GetExecutions() {
-			err := t.Client.SignalWorkflow(ctx, e.GetExecution().GetWorkflowId(), "", workflows.SignalCoordinatorTakeover, h)
+			id := e.GetExecution().GetWorkflowId()
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			err := t.Client.SignalWorkflow(ctx, id, "", workflows.SignalCoordinatorTakeover, h)
 			var notFound *serviceerror.NotFound
 			if errors.As(err, &notFound) {
 				continue // closed since it was listed
@@ -120,4 +136,33 @@ func (t TemporalCases) HandOver(ctx context.Context, h activities.HandOver) (int
 			return n, nil
 		}
 	}
+}
+
+// followPlan tells the reference's running individual plan: a new coordinator who accepted
+// becomes the plan's coordinator; one who left leaves the plan without a coordinator until
+// then. The update IDs come from the coordinator case, so a retried activity applies once;
+// a plan that is closed, or already has her, refuses, and that is no error here.
+func (t TemporalCases) followPlan(ctx context.Context, h activities.HandOver) error {
+	id := workflows.PlanWorkflowID(h.CaseRef)
+	actor := workflows.Actor{SlackUserID: workflows.System, Name: "samarbeid (koordinatorsak)"}
+	var name, updateID string
+	var arg any
+	if h.Left {
+		name, updateID = workflows.UpdatePlanCoordinatorLeft, fmt.Sprintf("koordinator-sluttet:%s:%s:%d", h.CoordinatorWorkflowID, h.SlackUserID, h.At.Unix())
+		arg = workflows.PlanCoordinatorLeft{Actor: actor, CoordinatorSlackUserID: h.SlackUserID, FromCoordinatorCase: h.CoordinatorWorkflowID}
+	} else {
+		name, updateID = workflows.UpdateChangeCoordinator, fmt.Sprintf("koordinator-overtar:%s:%s", h.CoordinatorWorkflowID, h.SlackUserID)
+		arg = workflows.ChangeCoordinator{Actor: actor, CoordinatorSlackUserID: h.SlackUserID, CoordinatorServiceID: h.ServiceID,
+			FromCoordinatorCase: h.CoordinatorWorkflowID}
+	}
+	handle, err := t.Client.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: id, UpdateID: updateID, UpdateName: name,
+		Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted})
+	if err == nil {
+		err = handle.Get(ctx, nil)
+	}
+	var notFound *serviceerror.NotFound
+	if _, _, refused := workflows.RefusalOf(err); refused || errors.As(err, &notFound) {
+		return nil // no plan, a closed one, or one that has her already
+	}
+	return err
 }

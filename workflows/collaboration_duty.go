@@ -50,7 +50,7 @@ func CollaborationDuty(ctx workflow.Context, in CaseInput) (Status, error) {
 		for {
 			var h activities.HandOver
 			ch.Receive(ctx, &h)
-			c.takeOver(workflow.Now(ctx), h)
+			c.takeOver(ctx, h)
 		}
 	})
 
@@ -424,10 +424,20 @@ func (c *dutyCase) answerContact(ctx workflow.Context, a ContactAnswer) (Status,
 	return c.st, nil
 }
 
-// takeOver records that a coordinator now coordinates the case's services. The duty's steps
-// stay with the initiating service; the coordinator is named in status, ledger and channel.
-func (c *dutyCase) takeOver(now time.Time, h activities.HandOver) {
-	if c.st.Step == StepDone || (c.st.Coordinator != nil && c.st.Coordinator.SlackUserID == h.SlackUserID) {
+// takeOver records that a coordinator now coordinates the case's services (or, h.Left,
+// that she has left). The duty's steps 1-3 stay with the initiating service; the
+// coordinator is named in status, ledger and channel, and the case's escalations go to her
+// (takeover.go).
+func (c *dutyCase) takeOver(ctx workflow.Context, h activities.HandOver) {
+	now := workflow.Now(ctx)
+	if c.st.Step == StepDone {
+		return
+	}
+	if h.Left {
+		c.coordinatorLeft(ctx, now, h)
+		return
+	}
+	if c.st.Coordinator != nil && c.st.Coordinator.SlackUserID == h.SlackUserID && c.st.Coordinator.LeftAt.IsZero() {
 		return
 	}
 	c.st.Coordinator = &CoordinatorRef{Kind: h.Kind, Title: h.Title, SlackUserID: h.SlackUserID, ServiceID: h.ServiceID, At: now}
@@ -437,6 +447,7 @@ func (c *dutyCase) takeOver(now time.Time, h activities.HandOver) {
 		"hol § 3-4 annet ledd; "+h.Citation)
 	c.notify(activities.Notice{Kind: NoticeCoordinationTakenOver, ServiceID: c.in.InitiatingServiceID, About: h.SlackUserID,
 		Answer: h.Title}, "", "")
+	c.handOverDeadlines(ctx, now, h)
 }
 
 func capitalizeFirst(s string) string {
@@ -836,7 +847,7 @@ func (c *dutyCase) validateCloseCase(a CloseCase) error {
 	if c.closed() {
 		return refuse("", "refusal.case_closed", "Ref", c.in.CaseRef)
 	}
-	ke := a.CoordinatingUnitID != "" && a.Actor.MemberOf(a.CoordinatingUnitID)
+	ke := c.mayCoordinate(a.Actor, a.CoordinatingUnitID) // the KE, or the coordinator who took the case over
 	if !a.Actor.MemberOf(c.in.InitiatingServiceID) && !ke {
 		return refuse("", "refusal.close_who", "Service", c.in.InitiatingServiceID)
 	}

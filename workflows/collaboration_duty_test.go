@@ -422,7 +422,8 @@ func TestCoordinatorTakesOverCoordination(t *testing.T) {
 	if n != 1 {
 		t.Fatalf("%d takeover rows, want 1 (the repeated signal must not apply twice)", n)
 	}
-	if got := h.rec.noticesOf(NoticeCoordinationTakenOver); len(got) != 1 || got[0].ServiceID != "helsestasjon" || got[0].About != "U_OLA" {
+	// One to the initiating service, one to the coordinator's own (takeover_test.go).
+	if got := h.rec.noticesOf(NoticeCoordinationTakenOver); len(got) != 2 || got[0].ServiceID != "helsestasjon" || got[0].About != "U_OLA" || got[1].ServiceID != "skole" {
 		t.Fatalf("takeover notices %+v", got)
 	}
 }

@@ -709,6 +709,7 @@ func (c *coordCase) leave(ctx workflow.Context, l CoordinatorLeaving) (Coordinat
 		fmt.Sprintf("Koordinatoren i sak %s slutter; saken er uten koordinator til en ny har godtatt oppnevning.", c.in.CaseRef),
 		map[string]any{"koordinator": co.SlackUserID, "tjeneste": co.ServiceID, "begrunnelse": l.Reason}, now)
 	c.vacate(now, "sluttet")
+	c.handOverLeaving(ctx, now) // the duty cases and the plan learn of the gap (takeover.go)
 	return c.st, nil
 }
 
@@ -737,6 +738,7 @@ func (c *coordCase) end(ctx workflow.Context, e CoordinationEnd) (CoordinatorSta
 	if co := c.st.Coordinator; co != nil && co.Answer == "" {
 		co.Answer, co.AnsweredAt = NominationReplaced, now
 	}
+	c.handOverLeaving(ctx, now) // a coordinator still serving stops with the coordination (takeover.go)
 	c.audit(c.updateKey(ctx), e.Actor, c.in.CoordinatingUnitID, "koordinering_avsluttet",
 		fmt.Sprintf("Koordinerende enhet avsluttet koordineringen i sak %s.", c.in.CaseRef),
 		map[string]any{"begrunnelse": e.Reason, "utfall": outcome}, now)

@@ -42,10 +42,21 @@ func (q *effectQueue) audit(key string, who Actor, service, action, summary stri
 		basis = legalBasis[0]
 	}
 	q.queue = append(q.queue, effect{audit: &activities.AuditRecord{
-		Key: q.info.WorkflowExecution.ID + "/" + key, CaseRef: q.caseRef, WorkflowID: q.info.WorkflowExecution.ID,
+		Key: q.keyPrefix() + key, CaseRef: q.caseRef, WorkflowID: q.info.WorkflowExecution.ID,
 		RunID: q.info.WorkflowExecution.RunID, Actor: who.SlackUserID, ActorName: who.Name, ServiceID: service,
 		Action: action, Summary: summary, Detail: detail, LegalBasis: basis, OccurredAt: at,
 	}})
+}
+
+// keyPrefix makes ledger keys unique per case: a workflow ID is a business key that a new
+// case may use again once the earlier one closed, so the keys also name the first run of
+// the chain (which continue-as-new keeps). Only an activity's input changes, no command, so
+// running cases replay as before; the test suite has no run IDs and keeps the short form.
+func (q *effectQueue) keyPrefix() string {
+	if q.info.FirstRunID == "" {
+		return q.info.WorkflowExecution.ID + "/"
+	}
+	return q.info.WorkflowExecution.ID + "/" + q.info.FirstRunID + "/"
 }
 
 // notify queues a message; postKey remembers it for redrawing, replaceKey redraws one.

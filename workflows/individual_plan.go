@@ -135,6 +135,7 @@ func (p *plan) register(ctx workflow.Context) error {
 		{UpdateAssessRehabilitation, p.assessRehabilitation, p.validateAssessRehabilitation},
 		{UpdateCompensatingMeasure, p.addMeasure, p.validateMeasure},
 		{UpdateEndPlan, p.end, p.validateEnd},
+		{UpdatePlanCoordinatorLeft, p.coordinatorLeft, p.validateCoordinatorLeft},
 	})
 }
 
@@ -281,8 +282,10 @@ func (p *plan) validateChangeCoordinator(ctx workflow.Context, a ChangeCoordinat
 	if p.seen(ctx) {
 		return nil
 	}
-	if err := p.keOnly(a.Actor); err != nil {
-		return err
+	if !fromCoordinatorCase(a.Actor, a.FromCoordinatorCase) {
+		if err := p.keOnly(a.Actor); err != nil {
+			return err
+		}
 	}
 	if p.st.Step == StepDone {
 		return refuse("", "refusal.plan_closed", "Ref", p.in.CaseRef)
@@ -307,6 +310,7 @@ func (p *plan) changeCoordinator(ctx workflow.Context, a ChangeCoordinator) (Pla
 	now := workflow.Now(ctx)
 	from, fromService := p.st.CoordinatorSlackUserID, p.st.CoordinatorServiceID
 	p.st.CoordinatorSlackUserID, p.st.CoordinatorServiceID = a.CoordinatorSlackUserID, a.CoordinatorServiceID
+	p.st.WithoutCoordinatorSince = time.Time{}
 	p.audit(key, a.Actor, a.CoordinatorServiceID, "koordinator_byttet",
 		fmt.Sprintf("Koordinator for individuell plan i sak %s byttet fra %s til %s; påminnelser går heretter til %s.", p.in.CaseRef, fromService, a.CoordinatorServiceID, a.CoordinatorServiceID),
 		map[string]any{"fra": from, "fra_tjeneste": fromService, "til": a.CoordinatorSlackUserID, "til_tjeneste": a.CoordinatorServiceID},

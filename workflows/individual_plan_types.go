@@ -26,6 +26,9 @@ const (
 	UpdateAssessRehabilitation = "vurder-rehabilitering"
 	UpdateCompensatingMeasure  = "varig-kompenserende-tiltak"
 	UpdateEndPlan              = "avslutt-plan"
+	// UpdatePlanCoordinatorLeft comes from the coordinator case when the plan's coordinator
+	// leaves: the plan is without a coordinator until a new one accepts.
+	UpdatePlanCoordinatorLeft = "koordinator-sluttet"
 )
 
 // Reasons a plan ends (EndPlan.Reason, PlanStatus.Outcome).
@@ -46,6 +49,7 @@ const (
 	NoticePlanRevised            activities.NoticeKind = "ip-revidert"            // to the coordinator's service (and the KE if it was escalated)
 	NoticePlanCoordinatorChanged activities.NoticeKind = "ip-koordinator-byttet"  // to the new coordinator's service
 	NoticePlanClosed             activities.NoticeKind = "ip-avsluttet"           // to the coordinator's service and the KE
+	NoticePlanCoordinatorLeft    activities.NoticeKind = "ip-koordinator-sluttet" // to the KE, with the change of coordinator
 )
 
 // Legal bases named in the ledger. Kept as data, so a wrong citation is corrected here.
@@ -126,11 +130,21 @@ type RevisePlan struct {
 	NextRevisionDates []time.Time
 }
 
-// ChangeCoordinator is "bytt-koordinator", by the KE.
+// ChangeCoordinator is "bytt-koordinator", by the KE, or by samarbeid itself
+// (Actor System) when a new coordinator accepted in the coordinator case FromCoordinatorCase.
 type ChangeCoordinator struct {
 	Actor                  Actor
 	CoordinatorSlackUserID string
 	CoordinatorServiceID   string
+	FromCoordinatorCase    string `json:",omitempty"`
+}
+
+// PlanCoordinatorLeft is "koordinator-sluttet", from the coordinator case: the plan's
+// coordinator no longer serves.
+type PlanCoordinatorLeft struct {
+	Actor                  Actor
+	CoordinatorSlackUserID string
+	FromCoordinatorCase    string
 }
 
 // AssessRehabilitation is "vurder-rehabilitering": the Rundskriv I-5/2017 checkpoint.
@@ -179,6 +193,8 @@ type PlanStatus struct {
 	EndedAt              time.Time
 	// Runs counts the workflow runs, 1 on the first; it grows with each continue-as-new.
 	Runs int
+	// WithoutCoordinatorSince is when the coordinator left; zero while one serves.
+	WithoutCoordinatorSince time.Time `json:",omitzero"`
 }
 
 // RevisionDeadline is one open revision date and its alarms.

@@ -306,6 +306,9 @@ type CoordinatorRef struct {
 	SlackUserID string
 	ServiceID   string
 	At          time.Time
+	// LeftAt is when she stopped coordinating the case (left, or replaced and the new one
+	// not yet accepted); zero while she coordinates.
+	LeftAt time.Time `json:",omitzero"`
 }
 
 // Status is what the status query returns.
