@@ -22,6 +22,7 @@ import (
 	"github.com/samarbeid/samarbeid/audit"
 	"github.com/samarbeid/samarbeid/bot"
 	"github.com/samarbeid/samarbeid/calendar"
+	"github.com/samarbeid/samarbeid/i18n"
 	"github.com/samarbeid/samarbeid/overview"
 	"github.com/samarbeid/samarbeid/store"
 	"github.com/samarbeid/samarbeid/workflows"
@@ -371,7 +372,7 @@ type caseView struct {
 	Running, Overdue                   bool
 	Opened, NextDeadline               time.Time
 	Facts                              []fact
-	Deadlines                          workflows.Deadlines
+	Deadlines                          []deadlineRow             // with the rule and citation each follows
 	Services                           []workflows.ServiceStatus // a duty case's other services, filtered
 	Scope                              access.Scope
 	QueryFailed                        bool
@@ -405,7 +406,7 @@ func (c *Console) workflowsOf(ctx context.Context, ref string) ([]caseView, erro
 
 // fill asks the workflow for its status (the bot's "Vis sak" query) and keeps what the
 // viewer's scope allows.
-func (c *Console) fill(ctx context.Context, cv *caseView, who access.Viewer, ke string, names func(string) string) error {
+func (c *Console) fill(ctx context.Context, cv *caseView, who access.Viewer, ke string, names func(string) string, tr *i18n.Translator) error {
 	val, err := c.cfg.Temporal.QueryWorkflow(ctx, cv.WorkflowID, "", workflows.QueryStatus)
 	if err != nil {
 		return err
@@ -420,7 +421,7 @@ func (c *Console) fill(ctx context.Context, cv *caseView, who access.Viewer, ke 
 		cv.Scope = view.Scope
 		st = access.Filter(st, view)
 		cv.Step, cv.Outcome, cv.Overdue, cv.Opened, cv.NextDeadline = string(st.Step), st.Outcome, st.Overdue, st.OpenedAt, st.NextDeadline
-		cv.Deadlines, cv.Services = st.Deadlines, st.Services
+		cv.Deadlines, cv.Services = deadlineRows(tr, cv.KindKey, st.PolicyVersion, 0, st.Deadlines), st.Services
 		cv.Facts = []fact{{"konsoll.case.initiating", names(st.InitiatingServiceID)}, {"konsoll.case.legal_basis", st.LegalBasis},
 			{"konsoll.case.subject", st.Subject}, {"konsoll.case.policy", st.PolicyVersion}}
 		if st.Coordinator != nil {
@@ -436,7 +437,10 @@ func (c *Console) fill(ctx context.Context, cv *caseView, who access.Viewer, ke 
 			return nil
 		}
 		cv.Step, cv.Outcome, cv.Overdue, cv.Opened, cv.NextDeadline = string(st.Step), st.Outcome, st.Overdue, st.OpenedAt, st.NextDeadline
-		cv.Deadlines = st.Deadlines
+		cv.Deadlines = deadlineRows(tr, cv.KindKey, st.PolicyVersion, st.Policy.ReescalateWorkingDays, st.Deadlines)
+		if row, ok := appealWindowRow(tr, st); ok {
+			cv.Deadlines = append(cv.Deadlines, row)
+		}
 		cv.Facts = []fact{{"konsoll.case.kind", st.Title}, {"konsoll.case.legal_basis", st.Citation},
 			{"konsoll.case.subject", st.Subject}, {"konsoll.case.waiting", st.Waiting}, {"konsoll.case.policy", st.PolicyVersion}}
 	case "konsoll.kind.plan":
@@ -512,7 +516,7 @@ func (c *Console) casePage(w http.ResponseWriter, r *http.Request, v *viewer) {
 	names := c.serviceNames(ctx)
 	looks := []store.Access{look(v, ref, "", SurfaceCase, timelineScope)}
 	for i := range views {
-		if err := c.fill(ctx, &views[i], who, ke, names); err != nil {
+		if err := c.fill(ctx, &views[i], who, ke, names, v.tr); err != nil {
 			c.log.Warn("statusspørring", "workflow", views[i].WorkflowID, "feil", err)
 			views[i].QueryFailed = true
 			continue

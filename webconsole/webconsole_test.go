@@ -17,7 +17,7 @@ import (
 	"github.com/samarbeid/samarbeid/store"
 )
 
-var keyUse = regexp.MustCompile(`"(konsoll\.[a-z_]+\.?[a-z_.]*)"`)
+var keyUse = regexp.MustCompile(`"(konsoll2?\.[a-z_]+\.?[a-z_.]*)"`)
 
 // Every catalogue key the console's code and templates name is in all three languages.
 func TestEveryConsoleKeyInEveryLanguage(t *testing.T) {
