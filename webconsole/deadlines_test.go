@@ -13,7 +13,7 @@ import (
 func TestDeadlinesCarryTheirRuleAndCitation(t *testing.T) {
 	tr := i18n.For("nb")
 	mon := time.Date(2026, 3, 30, 9, 0, 0, 0, calendar.Oslo) // the Monday before Easter 2026
-	five := calendar.WorkingDayDeadline(mon, 5)            // Maundy Thursday to Easter Monday off: Tuesday 7 April
+	five := calendar.WorkingDayDeadline(mon, 5)              // Maundy Thursday to Easter Monday off: Tuesday 7 April
 	for _, tc := range []struct {
 		name, kind, step string
 		due              time.Time
