@@ -37,6 +37,9 @@ type Indicators struct {
 	Contacts []SectorAnswers `json:"kontaktforesporsler"`
 	// Escalations counts deadlines passed, by the step that was late.
 	Escalations map[string]int `json:"eskaleringer"`
+	// EscalationsByMonth counts the same escalations by calendar month (Oslo time), every
+	// month of the period in order, months without any as 0.
+	EscalationsByMonth []MonthCount `json:"eskaleringer_per_maned"`
 	// ConsentCoverage is the share of contact requests with a consent or statutory basis
 	// recorded for that service before the request.
 	ConsentCoverage Share                 `json:"samtykkedekning"`
@@ -52,6 +55,10 @@ type CoordinatorIndicators struct {
 	// when there is nothing to measure.
 	MedianDaysToDecision float64 `json:"median_virkedager_til_vedtak"`
 	MedianDaysToAccepted float64 `json:"median_virkedager_til_godtatt_koordinator"`
+	// DaysToDecision and DaysToAccepted are the same working days as distributions over
+	// DayBuckets, so a long tail shows where a median hides it.
+	DaysToDecision []BucketCount `json:"virkedager_til_vedtak_fordeling"`
+	DaysToAccepted []BucketCount `json:"virkedager_til_godtatt_koordinator_fordeling"`
 	// DecidedAfterMonth counts first decisions given more than one month after the request.
 	DecidedAfterMonth int `json:"vedtak_etter_en_maned"`
 	// ProvisionalOnTime: provisional answers sent within the month (fvl § 11 a).
@@ -69,6 +76,63 @@ type SectorAnswers struct {
 	Sent     int    `json:"sendt"`
 	Answered int    `json:"besvart"`
 	OnTime   Share  `json:"besvart_innen_frist"`
+}
+
+// MonthCount is a count in one calendar month, "2026-11".
+type MonthCount struct {
+	Month string `json:"maned"`
+	Count int    `json:"antall"`
+}
+
+// BucketCount is how many fell in one bucket of working days.
+type BucketCount struct {
+	Bucket Bucket `json:"virkedager"`
+	Count  int    `json:"antall"`
+}
+
+// Bucket is a range of working days, To included; To -1 has no upper end.
+type Bucket struct {
+	From int `json:"fra"`
+	To   int `json:"til"`
+}
+
+func (b Bucket) String() string {
+	if b.To < 0 {
+		return fmt.Sprintf("%d+", b.From)
+	}
+	return fmt.Sprintf("%d–%d", b.From, b.To)
+}
+
+// DayBuckets are the working-day ranges the distributions count in: about a week, two
+// weeks, a month, and longer.
+var DayBuckets = []Bucket{{0, 5}, {6, 10}, {11, 20}, {21, -1}}
+
+// distribution counts days over DayBuckets.
+func distribution(days []int) []BucketCount {
+	out := make([]BucketCount, len(DayBuckets))
+	for i, b := range DayBuckets {
+		out[i].Bucket = b
+	}
+	for _, d := range days {
+		for i, b := range DayBuckets {
+			if d >= b.From && (b.To < 0 || d <= b.To) {
+				out[i].Count++
+				break
+			}
+		}
+	}
+	return out
+}
+
+// months lists every calendar month (Oslo time) that [from, to) touches, "2026-11", in order.
+func months(from, to time.Time) []MonthCount {
+	var out []MonthCount
+	f := from.In(calendar.Oslo)
+	last := to.Add(-time.Nanosecond).In(calendar.Oslo)
+	for m := time.Date(f.Year(), f.Month(), 1, 0, 0, 0, 0, calendar.Oslo); !m.After(last); m = m.AddDate(0, 1, 0) {
+		out = append(out, MonthCount{Month: m.Format("2006-01")})
+	}
+	return out
 }
 
 // Share is a count out of a total.
@@ -100,6 +164,11 @@ func Compute(ctx context.Context, src Source, from, to time.Time) (Indicators, e
 	ind.Escalations = map[string]int{}
 	if !to.After(from) {
 		return ind, fmt.Errorf("perioden er tom: til-datoen må være etter fra-datoen")
+	}
+	ind.EscalationsByMonth = months(from, to)
+	monthIndex := map[string]int{}
+	for i, m := range ind.EscalationsByMonth {
+		monthIndex[m.Month] = i
 	}
 	services, err := src.Services(ctx)
 	if err != nil {
@@ -167,6 +236,9 @@ func Compute(ctx context.Context, src Source, from, to time.Time) (Indicators, e
 		case "frist_oversittet":
 			step := stepOf(r.Summary)
 			ind.Escalations[step]++
+			if i, ok := monthIndex[r.OccurredAt.In(calendar.Oslo).Format("2006-01")]; ok {
+				ind.EscalationsByMonth[i].Count++
+			}
 		}
 	}
 	ind.Cases.MedianDay = median(closeDays)
@@ -269,6 +341,7 @@ func coordinatorIndicators(rows []store.AuditRow, in func(time.Time) bool) Coord
 		}
 	}
 	ci.MedianDaysToDecision, ci.MedianDaysToAccepted = median(toDecision), median(toAccepted)
+	ci.DaysToDecision, ci.DaysToAccepted = distribution(toDecision), distribution(toAccepted)
 	return ci
 }
 
@@ -337,6 +410,9 @@ func rows(ind Indicators) [][]string {
 	for _, k := range sortedKeys(ind.Escalations) {
 		add("eskaleringer til koordinerende enhet", k, fmt.Sprint(ind.Escalations[k]))
 	}
+	for _, m := range ind.EscalationsByMonth {
+		add("eskaleringer per måned", m.Month, fmt.Sprint(m.Count))
+	}
 	add("samtykkedekning ved kontakt", "", ind.ConsentCoverage.String())
 	c := ind.Coordinators
 	for _, k := range sortedKeys(c.Requests) {
@@ -347,6 +423,12 @@ func rows(ind Indicators) [][]string {
 	}
 	if c.MedianDaysToAccepted >= 0 {
 		add("virkedager fra forespørsel til godtatt koordinator (median)", "", fmt.Sprintf("%.1f", c.MedianDaysToAccepted))
+	}
+	for _, b := range c.DaysToDecision {
+		add("virkedager fra forespørsel til vedtak", b.Bucket.String(), fmt.Sprint(b.Count))
+	}
+	for _, b := range c.DaysToAccepted {
+		add("virkedager fra forespørsel til godtatt koordinator", b.Bucket.String(), fmt.Sprint(b.Count))
 	}
 	add("vedtak senere enn én måned", "", fmt.Sprint(c.DecidedAfterMonth))
 	add("foreløpig svar innen én måned (fvl § 11 a)", "", c.ProvisionalOnTime.String())

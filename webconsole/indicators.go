@@ -95,6 +95,41 @@ func indicatorCharts(tr *i18n.Translator, ind report.Indicators) ([]chart, error
 	}
 	out = append(out, ec)
 
+	// Escalations by month, every month of the period.
+	mc := chart{TitleKey: "konsoll2.ind.chart_escalations_month", Head: []string{tr.T("konsoll2.ind.month"), tr.T("konsoll.ind.count")}}
+	labels, counts = nil, nil
+	for _, m := range ind.EscalationsByMonth {
+		labels = append(labels, m.Month)
+		counts = append(counts, float64(m.Count))
+		mc.Rows = append(mc.Rows, []string{m.Month, fmt.Sprint(m.Count)})
+	}
+	if mc.SVG, err = svgData(false, [][]float64{counts}, labels, nil); err != nil {
+		return nil, err
+	}
+	out = append(out, mc)
+
+	// Working days from a coordinator request to the decision and to an accepted
+	// coordinator, as distributions beside the medians.
+	dc := chart{TitleKey: "konsoll2.ind.chart_days", Head: []string{tr.T("konsoll2.ind.working_days"),
+		tr.T("konsoll2.ind.to_decision"), tr.T("konsoll2.ind.to_accepted")}}
+	labels = nil
+	decided, accepted := []float64{}, []float64{}
+	for i, b := range ind.Coordinators.DaysToDecision {
+		var acc int
+		if i < len(ind.Coordinators.DaysToAccepted) {
+			acc = ind.Coordinators.DaysToAccepted[i].Count
+		}
+		labels = append(labels, b.Bucket.String())
+		decided = append(decided, float64(b.Count))
+		accepted = append(accepted, float64(acc))
+		dc.Rows = append(dc.Rows, []string{b.Bucket.String(), fmt.Sprint(b.Count), fmt.Sprint(acc)})
+	}
+	if dc.SVG, err = svgData(false, [][]float64{decided, accepted}, labels,
+		[]string{tr.T("konsoll2.ind.to_decision"), tr.T("konsoll2.ind.to_accepted")}); err != nil {
+		return nil, err
+	}
+	out = append(out, dc)
+
 	// Shares that should be near 100 %.
 	sc := chart{TitleKey: "konsoll.ind.chart_shares", Head: []string{tr.T("konsoll.ind.measure"), tr.T("konsoll.ind.share")}}
 	shares := []struct {

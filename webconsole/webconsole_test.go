@@ -137,11 +137,14 @@ func TestChartsHaveTheirTables(t *testing.T) {
 	ind.Escalations = map[string]int{"avklaring": 1}
 	ind.Contacts = []report.SectorAnswers{{Sector: "helse", Sent: 4, Answered: 3, OnTime: report.Share{Count: 2, Of: 3}}}
 	ind.ConsentCoverage = report.Share{Count: 4, Of: 4}
+	ind.EscalationsByMonth = []report.MonthCount{{Month: "2026-10", Count: 0}, {Month: "2026-11", Count: 1}}
+	ind.Coordinators.DaysToDecision = []report.BucketCount{{Bucket: report.DayBuckets[0], Count: 2}, {Bucket: report.DayBuckets[3], Count: 1}}
+	ind.Coordinators.DaysToAccepted = []report.BucketCount{{Bucket: report.DayBuckets[0], Count: 0}, {Bucket: report.DayBuckets[3], Count: 1}}
 	figs, err := indicatorCharts(i18n.For("nb"), ind)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(figs) != 4 {
+	if len(figs) != 6 {
 		t.Fatalf("%d charts", len(figs))
 	}
 	for _, f := range figs {
@@ -152,12 +155,18 @@ func TestChartsHaveTheirTables(t *testing.T) {
 	if got := figs[0].Rows[0]; got[0] != "helse" || got[3] != "2 av 3 (67 %)" {
 		t.Errorf("contacts table: %v", got)
 	}
+	if got := figs[2].Rows; len(got) != 2 || got[0][0] != "2026-10" || got[0][1] != "0" || got[1][1] != "1" {
+		t.Errorf("escalations per month table: %v", got)
+	}
+	if got := figs[3].Rows; len(got) != 2 || strings.Join(got[1], " ") != "21+ 1 1" || strings.Join(got[0], " ") != "0–5 2 0" {
+		t.Errorf("days distribution table: %v", got)
+	}
 	// Nothing to draw gives no picture, and the table says so.
 	empty, err := indicatorCharts(i18n.For("nb"), report.Indicators{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if empty[0].SVG != "" || empty[1].SVG != "" {
+	if empty[0].SVG != "" || empty[1].SVG != "" || empty[2].SVG != "" || empty[3].SVG != "" {
 		t.Errorf("an empty period drew a chart")
 	}
 }
