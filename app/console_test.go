@@ -216,7 +216,9 @@ func TestConsoleSignInAndNeedToKnow(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("case page: %d", status)
 	}
-	mustContain(t, "Sak", body, "Sak "+closed, "avsluttet", "Tidslinje fra revisjonsloggen", "helse- og omsorgstjenesteloven § 3-4", "konsoll-test")
+	mustContain(t, "Sak", body, "Sak "+closed, "avsluttet", "Tidslinje fra revisjonsloggen", "helse- og omsorgstjenesteloven § 3-4", "konsoll-test",
+		// Each deadline with its rule and citation: step 1 under the case's local policy.
+		"<td>1 virkedag</td><td>lokal fristpolicy konsoll-test: samarbeidsplikt.avklaring_virkedager</td>")
 	if strings.Contains(body, "Tilgangslogg for saken") || strings.Contains(body, "Samtykker per tjeneste") {
 		t.Errorf("the KE sees the access log or the consents' details; only auditors do")
 	}

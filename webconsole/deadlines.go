@@ -72,9 +72,9 @@ func deadlineRows(tr *i18n.Translator, kindKey, policyVersion string, reescalate
 				break
 			}
 			if f[1] == "Reescalate" {
-				row.Rule = tr.T("konsoll2.rule.at_once", "Days", reescalate)
+				row.Rule = tr.N("konsoll2.rule.at_once", reescalate)
 			} else {
-				row.Rule = tr.T("konsoll2.rule.working_days", "Days", calendar.WorkingDaysBetween(d.Start, d.Due))
+				row.Rule = tr.N("konsoll2.rule.working_days", calendar.WorkingDaysBetween(d.Start, d.Due))
 			}
 			row.Citation = tr.T("konsoll2.rule.local_citation", "Version", policyVersion, "Key", policyKey(f[0], f[1]))
 		}

@@ -327,11 +327,61 @@ func (c *Console) casesPage(w http.ResponseWriter, r *http.Request, v *viewer) {
 	if t := resp.GetNextPageToken(); len(t) > 0 {
 		next = base64.RawURLEncoding.EncodeToString(t)
 	}
+	back := parsePageStack(q.Get("tidligere"))
 	c.render(w, r, http.StatusOK, "cases", v, map[string]any{
 		"Rows": rows, "Filter": f, "Query": q, "Next": next, "Paged": q.Get("neste") != "",
+		"NextStack": back.push(q.Get("neste")), "Back": back, "PageNo": len(back) + 1,
 		"Steps": steps, "Services": services, "Sectors": sectors(services), "Outcomes": outcomes,
 		"OutcomeCut": len(f.OutcomeRefs) == maxOutcomeRefs,
 	})
+}
+
+// pageStack is the way back through the Saker page's pages: Temporal's page tokens only go
+// forward, so each link forward carries the tokens of the pages before it in ?tidligere=,
+// oldest first, "0" standing for the first page (which has no token).
+type pageStack []string
+
+// maxPageStack bounds the stack a link carries; a longer one is dropped (no way back but
+// "first page"), not trusted.
+const maxPageStack = 200
+
+func parsePageStack(s string) pageStack {
+	if s == "" {
+		return nil
+	}
+	parts := strings.Split(s, ".")
+	if len(parts) > maxPageStack {
+		return nil
+	}
+	for _, p := range parts {
+		if _, err := base64.RawURLEncoding.DecodeString(p); p != "0" && (p == "" || err != nil) {
+			return nil
+		}
+	}
+	return parts
+}
+
+// push is the stack the next page's link carries: this one's, with this page's token on top.
+func (s pageStack) push(token string) string {
+	if token == "" {
+		token = "0"
+	}
+	return strings.Join(append(slices.Clone(s), token), ".")
+}
+
+// Prev is the previous page's token ("" for the first page); Rest the stack its link carries.
+func (s pageStack) Prev() string {
+	if len(s) == 0 || s[len(s)-1] == "0" {
+		return ""
+	}
+	return s[len(s)-1]
+}
+
+func (s pageStack) Rest() string {
+	if len(s) == 0 {
+		return ""
+	}
+	return strings.Join(s[:len(s)-1], ".")
 }
 
 // closedWith lists the cases the ledger records as closed with outcome (no search attribute
