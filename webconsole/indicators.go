@@ -103,7 +103,8 @@ func indicatorCharts(tr *i18n.Translator, ind report.Indicators) ([]chart, error
 		counts = append(counts, float64(m.Count))
 		mc.Rows = append(mc.Rows, []string{m.Month, fmt.Sprint(m.Count)})
 	}
-	if mc.SVG, err = svgData(false, [][]float64{counts}, labels, nil); err != nil {
+	// Month labels run together under a column chart; as rows they stay readable.
+	if mc.SVG, err = svgData(true, [][]float64{counts}, labelsIfAny(labels, counts), nil); err != nil {
 		return nil, err
 	}
 	out = append(out, mc)
@@ -124,7 +125,7 @@ func indicatorCharts(tr *i18n.Translator, ind report.Indicators) ([]chart, error
 		accepted = append(accepted, float64(acc))
 		dc.Rows = append(dc.Rows, []string{b.Bucket.String(), fmt.Sprint(b.Count), fmt.Sprint(acc)})
 	}
-	if dc.SVG, err = svgData(false, [][]float64{decided, accepted}, labels,
+	if dc.SVG, err = svgData(false, [][]float64{decided, accepted}, labelsIfAny(labels, decided, accepted),
 		[]string{tr.T("konsoll2.ind.to_decision"), tr.T("konsoll2.ind.to_accepted")}); err != nil {
 		return nil, err
 	}
@@ -166,6 +167,19 @@ func indicatorCharts(tr *i18n.Translator, ind report.Indicators) ([]chart, error
 	}
 	out = append(out, oc)
 	return out, nil
+}
+
+// labelsIfAny is labels when any series counted something, else nil: a chart of zeros
+// draws nothing worth a picture, and the table beside it says the same.
+func labelsIfAny(labels []string, series ...[]float64) []string {
+	for _, s := range series {
+		for _, v := range s {
+			if v != 0 {
+				return labels
+			}
+		}
+	}
+	return nil
 }
 
 func share(tr *i18n.Translator, s report.Share) string {

@@ -161,6 +161,17 @@ func TestChartsHaveTheirTables(t *testing.T) {
 	if got := figs[3].Rows; len(got) != 2 || strings.Join(got[1], " ") != "21+ 1 1" || strings.Join(got[0], " ") != "0–5 2 0" {
 		t.Errorf("days distribution table: %v", got)
 	}
+	// Months and buckets that counted nothing draw no picture; their table keeps the zeros.
+	ind.EscalationsByMonth = []report.MonthCount{{Month: "2026-10"}}
+	ind.Coordinators.DaysToDecision = []report.BucketCount{{Bucket: report.DayBuckets[0]}}
+	ind.Coordinators.DaysToAccepted = []report.BucketCount{{Bucket: report.DayBuckets[0]}}
+	zeros, err := indicatorCharts(i18n.For("nb"), ind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if zeros[2].SVG != "" || zeros[3].SVG != "" || len(zeros[2].Rows) != 1 || len(zeros[3].Rows) != 1 {
+		t.Errorf("zeros: svg %d and %d bytes, %d and %d rows", len(zeros[2].SVG), len(zeros[3].SVG), len(zeros[2].Rows), len(zeros[3].Rows))
+	}
 	// Nothing to draw gives no picture, and the table says so.
 	empty, err := indicatorCharts(i18n.For("nb"), report.Indicators{})
 	if err != nil {
