@@ -177,6 +177,9 @@ func TestConsoleInBrowser(t *testing.T) {
 		return s
 	}
 
+	coordRef := faultRefs(950, 1)[0]
+	startConsoleCoordinator(t, a, coordRef)
+
 	run("ke", nil, func(ctx context.Context, check func(string)) {
 		must(ctx, "open the console", chromedp.Navigate(a.URL+"/konsoll/"), chromedp.WaitVisible(chromedp.CSS(`a.button`)))
 		check("logg-inn")
@@ -202,6 +205,12 @@ func TestConsoleInBrowser(t *testing.T) {
 			t.Errorf("case page: %s", body)
 		}
 		check("sak")
+		// A coordinator request: its deadlines with the statute's citation and the local policy's key.
+		must(ctx, "open the coordinator case", chromedp.Navigate(a.URL+"/konsoll/sak/"+coordRef), chromedp.WaitVisible(chromedp.CSS(`#tidslinje`)))
+		if body := text(ctx, "main"); !strings.Contains(body, "fvl § 11 a") || !strings.Contains(body, "koordinator.vedtak_virkedager") {
+			t.Errorf("coordinator case page lacks the deadlines' citations: %s", body)
+		}
+		check("sak-koordinator")
 
 		must(ctx, "indicators", chromedp.Click(chromedp.CSS(`a[href="/konsoll/indikatorer"]`)), chromedp.WaitVisible(chromedp.CSS(`section.chart img`)))
 		if eval(ctx, "the charts are drawn", `String([...document.querySelectorAll("section.chart img")].every(i => i.complete && i.naturalWidth > 0))`) != "true" {

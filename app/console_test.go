@@ -19,6 +19,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/samarbeid/samarbeid/access"
 	"github.com/samarbeid/samarbeid/policy"
@@ -64,6 +65,30 @@ func consoleCases(t *testing.T, a *App, n int) []string {
 		return err == nil && resp.GetCount() == 1
 	})
 	return refs
+}
+
+// startConsoleCoordinator starts a coordinator request for ref at the KE, as the bot's
+// modal would, and waits until visibility lists it: its case page shows the statutory
+// month for the provisional answer beside the local decision deadline.
+func startConsoleCoordinator(t *testing.T, a *App, ref string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	in := workflows.CoordinatorInput{CaseRef: ref, Subject: workflows.SubjectAdult, Kind: workflows.KindCoordinator,
+		Origin: workflows.OriginRequest, RequestedBy: kimActor, CoordinatingUnitID: "ke", PolicyVersion: "konsoll-test",
+		Deadlines: workflows.DefaultCoordinatorDeadlines()}
+	if _, err := a.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: workflows.CoordinatorWorkflowID(ref, workflows.KindCoordinator), TaskQueue: workflows.TaskQueue,
+		TypedSearchAttributes: temporal.NewSearchAttributes(workflows.AttrCase.ValueSet(ref), workflows.AttrService.ValueSet("ke"),
+			workflows.AttrStep.ValueSet(string(workflows.CoordStepAssess)), workflows.AttrOverdue.ValueSet(false)),
+	}, workflows.CoordinatorAppointment, in); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, time.Minute, "the coordinator request in visibility", func() bool {
+		resp, err := a.Temporal.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{Query: fmt.Sprintf(
+			"WorkflowType = 'CoordinatorAppointment' AND %s = '%s'", workflows.AttrCase.GetName(), ref)})
+		return err == nil && resp.GetCount() == 1
+	})
 }
 
 // consoleLooks are the access log's looks at ref through the console.
@@ -230,6 +255,15 @@ func TestConsoleSignInAndNeedToKnow(t *testing.T) {
 		looks[1].Scope != string(access.Coordinate) {
 		t.Errorf("access log after the KE's look: %+v", looks)
 	}
+
+	// A coordinator request's deadlines: the provisional answer's month by statute, the
+	// decision by the local policy, each with its citation.
+	coordRef := faultRefs(950, 1)[0]
+	startConsoleCoordinator(t, a, coordRef)
+	_, body, _ = ke.get("/konsoll/sak/" + coordRef)
+	mustContain(t, "coordinator deadlines", body,
+		"<td>10 virkedager</td><td>lokal fristpolicy konsoll-test: koordinator.vedtak_virkedager</td>",
+		"<td>én måned fra forespørselen kom inn</td><td>"+workflows.ProvisionalAnswerCitation+"; domstolloven § 148 andre ledd</td>")
 
 	// Indikatorer: charts with their tables.
 	_, body, _ = ke.get("/konsoll/indikatorer")
