@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 
@@ -39,7 +40,9 @@ func svgData(horizontal bool, values [][]float64, labels, legend []string) (temp
 	if horizontal {
 		p, err = charts.HorizontalBarRender(values, append(opts, charts.YAxisLabelsOptionFunc(labels))...)
 	} else {
+		// Counts start at 0, so a bar's height is its count (the library would start at the lowest).
 		opts[1] = charts.DimensionsOptionFunc(560, 320)
+		opts = append(opts, charts.YAxisOptionFunc(charts.YAxisOption{Min: charts.Ptr(0.0)}))
 		p, err = charts.BarRender(values, append(opts, charts.XAxisLabelsOptionFunc(labels))...)
 	}
 	if err != nil {
@@ -103,7 +106,11 @@ func indicatorCharts(tr *i18n.Translator, ind report.Indicators) ([]chart, error
 		counts = append(counts, float64(m.Count))
 		mc.Rows = append(mc.Rows, []string{m.Month, fmt.Sprint(m.Count)})
 	}
-	// Month labels run together under a column chart; as rows they stay readable.
+	// Month labels run together under a column chart; as rows they stay readable. A
+	// horizontal chart draws its first row at the bottom, so the months go in reversed to
+	// read from the top, as the table does.
+	slices.Reverse(labels)
+	slices.Reverse(counts)
 	if mc.SVG, err = svgData(true, [][]float64{counts}, labelsIfAny(labels, counts), nil); err != nil {
 		return nil, err
 	}
