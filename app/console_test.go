@@ -112,6 +112,14 @@ type browser struct {
 	t      *testing.T
 	a      *App
 	client *http.Client
+	base   string // the console's server; "" is the app's
+}
+
+func (b *browser) url() string {
+	if b.base != "" {
+		return b.base
+	}
+	return b.a.URL
 }
 
 func newBrowser(t *testing.T, a *App) *browser {
@@ -123,7 +131,7 @@ func newBrowser(t *testing.T, a *App) *browser {
 // the person picks who they are, and the stand-in sends them back with a code.
 func (b *browser) login(user string) (int, string) {
 	b.t.Helper()
-	resp, err := b.client.Get(b.a.URL + "/konsoll/auth/start")
+	resp, err := b.client.Get(b.url() + "/konsoll/auth/start")
 	if err != nil {
 		b.t.Fatal(err)
 	}
@@ -146,7 +154,7 @@ func (b *browser) login(user string) (int, string) {
 
 func (b *browser) get(path string) (int, string, http.Header) {
 	b.t.Helper()
-	resp, err := b.client.Get(b.a.URL + path)
+	resp, err := b.client.Get(b.url() + path)
 	if err != nil {
 		b.t.Fatal(err)
 	}

@@ -61,6 +61,9 @@ type Config struct {
 	AccessLog AccessLog
 	Logger    *slog.Logger
 	Now       func() time.Time
+	// CasesPerPage is how many cases a page of Saker lists; 0 means perPage. A test sets
+	// it low to walk the pages with a few cases.
+	CasesPerPage int
 }
 
 // Console serves the pages.
@@ -95,6 +98,9 @@ func New(cfg Config) (*Console, error) {
 	}
 	if cfg.Issuer == "" {
 		cfg.Issuer = DefaultIssuer
+	}
+	if cfg.CasesPerPage <= 0 {
+		cfg.CasesPerPage = perPage
 	}
 	c := &Console{cfg: cfg, log: cfg.Logger, now: cfg.Now}
 	if c.log == nil {

@@ -290,7 +290,7 @@ func (c *Console) casesPage(w http.ResponseWriter, r *http.Request, v *viewer) {
 	if f.Outcome == "" || len(f.OutcomeRefs) > 0 {
 		token, _ := base64.RawURLEncoding.DecodeString(q.Get("neste"))
 		if resp, err = c.cfg.Temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
-			Query: f.query(services), PageSize: perPage, NextPageToken: token}); err != nil {
+			Query: f.query(services), PageSize: int32(c.cfg.CasesPerPage), NextPageToken: token}); err != nil {
 			c.fail(w, r, v, err)
 			return
 		}
