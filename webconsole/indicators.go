@@ -42,7 +42,12 @@ func svgData(horizontal bool, values [][]float64, labels, legend []string) (temp
 	} else {
 		// Counts start at 0, so a bar's height is its count (the library would start at the lowest).
 		opts[1] = charts.DimensionsOptionFunc(560, 320)
-		opts = append(opts, charts.YAxisOptionFunc(charts.YAxisOption{Min: charts.Ptr(0.0)}))
+		// Small counts get a tick per count, not 0,8 and 1,6.
+		axis := charts.YAxisOption{Min: charts.Ptr(0.0)}
+		if top := maxOf(values); top <= 10 {
+			axis.Unit, axis.Max = 1, charts.Ptr(top+1)
+		}
+		opts = append(opts, charts.YAxisOptionFunc(axis))
 		p, err = charts.BarRender(values, append(opts, charts.XAxisLabelsOptionFunc(labels))...)
 	}
 	if err != nil {
@@ -174,6 +179,16 @@ func indicatorCharts(tr *i18n.Translator, ind report.Indicators) ([]chart, error
 	}
 	out = append(out, oc)
 	return out, nil
+}
+
+func maxOf(values [][]float64) float64 {
+	var top float64
+	for _, s := range values {
+		for _, v := range s {
+			top = max(top, v)
+		}
+	}
+	return top
 }
 
 // labelsIfAny is labels when any series counted something, else nil: a chart of zeros
