@@ -45,7 +45,7 @@ func svgData(horizontal bool, values [][]float64, labels, legend []string) (temp
 		// Small counts get a tick per count, not 0,8 and 1,6.
 		axis := charts.YAxisOption{Min: charts.Ptr(0.0)}
 		if top := maxOf(values); top <= 10 {
-			axis.Unit, axis.Max = 1, charts.Ptr(top+1)
+			axis.LabelCount, axis.Max = int(top)+2, charts.Ptr(top+1)
 		}
 		opts = append(opts, charts.YAxisOptionFunc(axis))
 		p, err = charts.BarRender(values, append(opts, charts.XAxisLabelsOptionFunc(labels))...)
