@@ -993,13 +993,3 @@ func (c *coordCase) lastDecision() CoordinatorDecision {
 	}
 	return c.st.Decisions[len(c.st.Decisions)-1]
 }
-
-// checkFields runs checkFreeText over (field, text) pairs in order, naming the field at fault.
-func checkFields(pairs ...string) error {
-	for i := 0; i+1 < len(pairs); i += 2 {
-		if err := checkFreeText(map[string]string{"begrunnelse": pairs[i+1]}); err != nil {
-			return refuse(pairs[i], "refusal.fodselsnummer")
-		}
-	}
-	return nil
-}

@@ -65,3 +65,22 @@ func TestWorkflowWordsAreInTheCatalogue(t *testing.T) {
 		}
 	}
 }
+
+// A fødselsnummer in two free-text fields is one refusal naming both (issue 14): the user
+// fixes every field in one go. A refusal naming one field keeps Fields empty.
+func TestFodselsnummerInTwoFieldsNamesBoth(t *testing.T) {
+	_, r, ok := RefusalOf(checkFreeText(map[string]string{
+		"hjemmel": "gjelder 15076500565", "opplysninger": "ok", "begrunnelse": "se 15076500565",
+	}))
+	if !ok || r.Message.Key != "refusal.fodselsnummer" || r.Field != "begrunnelse" ||
+		strings.Join(r.Fields, ",") != "begrunnelse,hjemmel" {
+		t.Fatalf("%v %+v", ok, r)
+	}
+	if checkFreeText(map[string]string{"tema": "skole", "begrunnelse": "uten nummer"}) != nil {
+		t.Fatal("text without a fødselsnummer refused")
+	}
+	_, r, _ = RefusalOf(refuse("tema", "refusal.fodselsnummer"))
+	if r.Field != "tema" || len(r.Fields) != 0 {
+		t.Fatalf("%+v", r)
+	}
+}
