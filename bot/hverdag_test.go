@@ -10,6 +10,7 @@ import (
 
 	"github.com/samarbeid/samarbeid/activities"
 	"github.com/samarbeid/samarbeid/i18n"
+	"github.com/samarbeid/samarbeid/store"
 	"github.com/samarbeid/samarbeid/workflows"
 )
 
@@ -79,5 +80,41 @@ func TestContactStepPrimaryIsNextAction(t *testing.T) {
 		if got := buttons(tc.p); got != tc.want {
 			t.Errorf("%+v: %s, want %s", tc.p, got, tc.want)
 		}
+	}
+}
+
+type namedServices struct{ nobody }
+
+func (namedServices) Service(_ context.Context, id string) (store.Service, error) {
+	if id == "bup" {
+		return store.Service{ID: "bup", Name: "BUP (barne- og ungdomspsykiatrisk poliklinikk)"}, nil
+	}
+	return store.Service{}, store.ErrNotFound
+}
+
+func (namedServices) CoordinatingUnit(context.Context) (store.Service, error) {
+	return store.Service{ID: "ke", Name: "Koordinerende enhet i Bergen"}, nil
+}
+
+// A workflow refuses with service IDs; the user reads the directory's names (issue 14),
+// the KE's when the unit is the municipality's own, and an unknown ID as it came.
+func TestRefusalSaysServiceNames(t *testing.T) {
+	b := &Bot{dir: namedServices{}}
+	tr := i18n.For(i18n.Bokmal)
+	refusal := func(m i18n.Message) error {
+		return temporal.NewApplicationErrorWithOptions("x", workflows.RefusalType,
+			temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{"", m}})
+	}
+	got := b.userMessageIn(tr, refusal(i18n.Msg("refusal.contact_no_basis", "Service", "bup")))
+	if !strings.Contains(got, "kontakte BUP (barne- og ungdomspsykiatrisk poliklinikk):") || strings.Contains(got, " bup") {
+		t.Fatalf("%q", got)
+	}
+	got = b.userMessageIn(tr, refusal(i18n.Msg("refusal.ke_only", "Unit", "", "Ref", "SAK-2026-0001")))
+	if !strings.Contains(got, "(Koordinerende enhet i Bergen)") {
+		t.Fatalf("%q", got)
+	}
+	got = b.userMessageIn(tr, refusal(i18n.Msg("refusal.contact_no_basis", "Service", "ukjent-id")))
+	if !strings.Contains(got, "kontakte ukjent-id:") {
+		t.Fatalf("%q", got)
 	}
 }
