@@ -60,7 +60,8 @@ func TestWorkflowWordsAreInTheCatalogue(t *testing.T) {
 		}
 	}
 	for _, r := range []string{PlanEndWithdrawn, PlanEndServicesEnded} {
-		if key := PlanEndKey(r); key == "" || nb.T(string(key)) != r {
+		// said as words a person reads, not the code the workflow keeps (issue 14)
+		if key := PlanEndKey(r); key == "" || nb.T(string(key)) == r || nb.T(string(key)) == string(key) {
 			t.Errorf("plan end %s: %q", r, key)
 		}
 	}
