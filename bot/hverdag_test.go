@@ -118,3 +118,11 @@ func TestRefusalSaysServiceNames(t *testing.T) {
 		t.Fatalf("%q", got)
 	}
 }
+
+// The digest names a contacted service's answer in the reader's language, not «svar».
+func TestDigestStepAnswerInEnglish(t *testing.T) {
+	got := digestStep(i18n.For(i18n.English), store.DigestItem{WorkflowID: "samarbeid/SAK-2026-0001", Step: "svar"})
+	if got != "answer to a request for collaboration" {
+		t.Fatalf("%q", got)
+	}
+}
