@@ -395,7 +395,7 @@ func (c *dutyCase) answerContact(ctx workflow.Context, a ContactAnswer) (Status,
 	onTime := !now.After(d.Due)
 	c.finishDeadline(d.Key)
 	summaries := map[string]string{
-		AnswerAccepted: "%s godtok kontakt; kontaktperson er oppnevnt.",
+		AnswerAccepted: "%s godtok kontakt; kontaktperson er oppgitt.",
 		AnswerDeclined: "%s avslo kontakt.",
 		AnswerNotOurs:  "%s svarte at saken ikke hører til dem.",
 	}
