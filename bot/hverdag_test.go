@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -124,5 +125,26 @@ func TestDigestStepAnswerInEnglish(t *testing.T) {
 	got := digestStep(i18n.For(i18n.English), store.DigestItem{WorkflowID: "samarbeid/SAK-2026-0001", Step: "svar"})
 	if got != "answer to a request for collaboration" {
 		t.Fatalf("%q", got)
+	}
+}
+
+// The details modals name the services, not their IDs (issue 14), without changing the
+// status the bot was given.
+func TestDetailsViewsSayServiceNames(t *testing.T) {
+	b := &Bot{dir: namedServices{}}
+	tr := i18n.For(i18n.Bokmal)
+	plan := workflows.PlanStatus{CaseRef: "SAK-2026-0001", CoordinatorSlackUserID: "U1", CoordinatorServiceID: "bup", Step: workflows.PlanStepActive}
+	raw, _ := json.Marshal(planDetailsView(tr, b.planStatusNamed(context.Background(), plan)))
+	if !strings.Contains(string(raw), "(BUP (barne- og ungdomspsykiatrisk poliklinikk))") || !strings.Contains(string(raw), "individuell plan, aktiv") {
+		t.Fatalf("%s", raw)
+	}
+	coord := &workflows.NamedCoordinator{SlackUserID: "U2", ServiceID: "bup"}
+	st := workflows.CoordinatorStatus{CaseRef: "SAK-2026-0001", Kind: "barn", Coordinator: coord, Responsibility: "bup"}
+	raw, _ = json.Marshal(coordDetailsView(tr, b.coordStatusNamed(context.Background(), st)))
+	if strings.Contains(string(raw), "(bup)") || strings.Count(string(raw), "BUP (barne-") != 2 {
+		t.Fatalf("%s", raw)
+	}
+	if coord.ServiceID != "bup" {
+		t.Fatal("the status given was changed")
 	}
 }
