@@ -171,7 +171,7 @@ func TestChildCoordinatorAppointedAndAccepted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Steg 1 av 3", "Barnekoordinator (hol § 7-2 a): koordinator i arbeid", "Individuell plan (plan-aktiv)"} {
+	for _, want := range []string{"Steg 1 av 3", "Barnekoordinator (hol § 7-2 a): koordinator i arbeid", "Individuell plan (aktiv)"} {
 		if !strings.Contains(status.Text, want) {
 			t.Errorf("status lacks %q:\n%s", want, status.Text)
 		}

@@ -88,7 +88,7 @@ func TestUserChoosesNynorskOrEnglish(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if reply.ResponseAction != "errors" || !containsAny(reply.Errors, "Choose either services or “no other services”, not both.") {
+	if reply.ResponseAction != "errors" || !containsAny(reply.Errors, "Choose either services or “No other service providers …”, not both.") {
 		t.Fatalf("English refusal: %+v", reply)
 	}
 	if !strings.Contains(prompt.Text, "Steg 1 av 3") {

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"sync"
 	"time"
@@ -232,9 +233,52 @@ func (b *Bot) userMessageIn(tr *i18n.Translator, err error) string {
 	if errors.As(err, &r) {
 		return r.in(tr)
 	}
-	if text, _, ok := refusalText(tr, err); ok {
-		return text
+	if text, r, ok := workflows.RefusalOf(err); ok {
+		if r.Message.IsZero() { // from an older worker: its words are all there are
+			return text
+		}
+		return tr.Render(b.withNames(r.Message))
 	}
 	b.log.Error("feil under behandling av Slack-forespørsel", "feil", err)
 	return tr.T("err.general")
+}
+
+// serviceArgs are the refusal arguments that carry a service's ID; people read names.
+var serviceArgs = []string{"Service", "Unit"}
+
+// withNames is a refusal with the service IDs in its arguments said as the directory's
+// names (issue 14): the workflows refuse with IDs, which is what they know; the bot is
+// where a person reads them. An empty Unit is the municipality's coordinating unit. An ID
+// the directory does not know is said as it is.
+func (b *Bot) withNames(m i18n.Message) i18n.Message {
+	if b.dir == nil {
+		return m
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	var args map[string]string
+	for _, name := range serviceArgs {
+		id, ok := m.Args[name]
+		if !ok {
+			continue
+		}
+		var svc store.Service
+		var err error
+		if id == "" && name == "Unit" {
+			svc, err = b.dir.CoordinatingUnit(ctx)
+		} else {
+			svc, err = b.dir.Service(ctx, id)
+		}
+		if err != nil || svc.Name == "" {
+			continue
+		}
+		if args == nil {
+			args = maps.Clone(m.Args)
+		}
+		args[name] = svc.Name
+	}
+	if args != nil {
+		m.Args = args
+	}
+	return m
 }

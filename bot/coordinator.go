@@ -278,7 +278,7 @@ func (b *Bot) coordinatorBlockAction(ctx context.Context, cb slack.InteractionCa
 		if !scope.Shows() {
 			return "", true, refuse("", "access.coord_refused")
 		}
-		view = coordDetailsView(tr, st)
+		view = coordDetailsView(tr, b.coordStatusNamed(ctx, st))
 	default:
 		return "", true, refuse("", "err.unknown_button")
 	}

@@ -141,5 +141,8 @@ func digestStep(tr *i18n.Translator, it store.DigestItem) string {
 	if key := workflows.StepNameKey(workflows.Step(it.Step)); key != "" {
 		return tr.T(string(key))
 	}
+	if it.Step == "svar" { // a contacted service's answer, in the reader's language
+		return stepTitleIn(tr, it.Step)
+	}
 	return it.Step
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -265,7 +266,12 @@ func (b *Bot) handleViewSubmission(w http.ResponseWriter, cb slack.InteractionCa
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
-		writeJSON(w, slack.NewErrorsViewSubmissionResponse(map[string]string{b.errorBlock(cb, err): b.userMessageIn(b.texts(ctx, cb.User.ID), err)}))
+		text := b.userMessageIn(b.texts(ctx, cb.User.ID), err)
+		errs := map[string]string{}
+		for _, blk := range errorBlocks(cb, err) {
+			errs[blk] = text
+		}
+		writeJSON(w, slack.NewErrorsViewSubmissionResponse(errs))
 	case <-time.After(b.answerWithin):
 		mu.Lock()
 		answered = true
@@ -275,27 +281,34 @@ func (b *Bot) handleViewSubmission(w http.ResponseWriter, cb slack.InteractionCa
 	}
 }
 
-// errorBlock picks the block to show an error under: the field the refusal names if the
-// modal has it, else the modal's first input.
-func (b *Bot) errorBlock(cb slack.InteractionCallback, err error) string {
-	field := ""
+// errorBlocks picks the blocks to show an error under: every field the refusal names that
+// the modal has (Slack marks them all at once), else the modal's first input.
+func errorBlocks(cb slack.InteractionCallback, err error) []string {
+	var fields []string
 	if r, ok := err.(refusal); ok {
-		field = r.field
+		fields = []string{r.field}
 	} else if _, r, ok := workflows.RefusalOf(err); ok {
-		field = r.Field
+		fields = r.Fields
+		if len(fields) == 0 {
+			fields = []string{r.Field}
+		}
 	}
-	first := ""
+	var first string
+	var blocks []string
 	for _, blk := range cb.View.Blocks.BlockSet {
 		if in, ok := blk.(*slack.InputBlock); ok {
-			if in.BlockID == field {
-				return field
+			if slices.Contains(fields, in.BlockID) {
+				blocks = append(blocks, in.BlockID)
 			}
 			if first == "" {
 				first = in.BlockID
 			}
 		}
 	}
-	return first
+	if len(blocks) == 0 {
+		return []string{first}
+	}
+	return blocks
 }
 
 func (b *Bot) viewSubmission(ctx context.Context, cb slack.InteractionCallback, md metadata) error {

@@ -372,9 +372,18 @@ func (m *Messenger) progressBlocks(ctx context.Context, tr *i18n.Translator, n a
 	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(tr.T("notice.progress", "Service", name, "State", state)), nil, nil)}
 	var buttons []slack.BlockElement
 	if !p.Requested {
+		// The next right action is the primary button: the basis first (a request without
+		// one is refused), then the request; once a basis is on record there is nothing
+		// more to register for this service.
 		send := slack.NewButtonBlockElement(actionContact, value, plain(tr.T("notice.send_request")))
-		send.Style = slack.StylePrimary
-		buttons = append(buttons, slack.NewButtonBlockElement(actionConsent, value, plain(tr.T("notice.record_consent"))), send)
+		if p.HasBasis && !p.Withdrawn {
+			send.Style = slack.StylePrimary
+			buttons = append(buttons, send)
+		} else {
+			consent := slack.NewButtonBlockElement(actionConsent, value, plain(tr.T("notice.record_consent")))
+			consent.Style = slack.StylePrimary
+			buttons = append(buttons, consent, send)
+		}
 	}
 	// A consent can be withdrawn at any time, also after the request has gone.
 	if p.HasBasis && !p.Withdrawn {

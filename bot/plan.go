@@ -136,7 +136,7 @@ func (b *Bot) planBlockAction(ctx context.Context, cb slack.InteractionCallback,
 		if !scope.Shows() {
 			return "", true, refuse("", "access.plan_refused")
 		}
-		view = planDetailsView(tr, st)
+		view = planDetailsView(tr, b.planStatusNamed(ctx, st))
 	case actionPlanChange:
 		st, err := b.planStatus(ctx, md.WorkflowID)
 		if err != nil {

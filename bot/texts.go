@@ -197,16 +197,3 @@ func planEndText(tr *i18n.Translator, reason string) string {
 	}
 	return reason
 }
-
-// refusalText says a workflow validator's refusal in tr's language; ok is false for any
-// other error. A refusal without a message key (from an older worker) is said as it came.
-func refusalText(tr *i18n.Translator, err error) (text, field string, ok bool) {
-	text, r, ok := workflows.RefusalOf(err)
-	if !ok {
-		return "", "", false
-	}
-	if !r.Message.IsZero() {
-		text = tr.Render(r.Message)
-	}
-	return text, r.Field, true
-}

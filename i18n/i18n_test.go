@@ -272,7 +272,7 @@ func TestMessageListRoundTrip(t *testing.T) {
 	if err := json.Unmarshal(buf, &back); err != nil {
 		t.Fatal(err)
 	}
-	if got := For(Nynorsk).Render(back); !strings.HasSuffix(got, "Manglar: måla, ressursane og behova til personen (mål-ressurser-behov); samtykke til planen og til informasjonsdeling (samtykke).") {
+	if got := For(Nynorsk).Render(back); !strings.HasSuffix(got, "Manglar: måla, ressursane og behova til personen; samtykke til planen og til informasjonsdeling.") {
 		t.Errorf("%q", got)
 	}
 }

@@ -395,7 +395,7 @@ func (c *dutyCase) answerContact(ctx workflow.Context, a ContactAnswer) (Status,
 	onTime := !now.After(d.Due)
 	c.finishDeadline(d.Key)
 	summaries := map[string]string{
-		AnswerAccepted: "%s godtok kontakt; kontaktperson er oppnevnt.",
+		AnswerAccepted: "%s godtok kontakt; kontaktperson er oppgitt.",
 		AnswerDeclined: "%s avslo kontakt.",
 		AnswerNotOurs:  "%s svarte at saken ikke hører til dem.",
 	}
@@ -697,14 +697,29 @@ func (c *dutyCase) progress() []activities.ServiceProgress {
 }
 
 // checkFreeText refuses free text that holds a fødselsnummer; fields are checked in a fixed
-// order so the same input always names the same field.
+// order, and every field that holds one is named in the same refusal, so the user fixes them
+// all in one go.
 func checkFreeText(fields map[string]string) error {
+	var pairs []string
 	for _, name := range []string{"tema", "begrunnelse", "hjemmel", "kontaktperson", "opplysninger", "tekst"} {
-		if privacy.ContainsFodselsnummer(fields[name]) {
-			return refuse(name, "refusal.fodselsnummer")
+		pairs = append(pairs, name, fields[name])
+	}
+	return checkFields(pairs...)
+}
+
+// checkFields refuses free text that holds a fødselsnummer, given as (field, text) pairs in
+// order; every field that holds one is named in the one refusal.
+func checkFields(pairs ...string) error {
+	var bad []string
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if privacy.ContainsFodselsnummer(pairs[i+1]) {
+			bad = append(bad, pairs[i])
 		}
 	}
-	return nil
+	if len(bad) == 0 {
+		return nil
+	}
+	return refuseFields(bad, "refusal.fodselsnummer")
 }
 
 // --- no dead ends (issue 10): refusal, withdrawal, close by decision, "not ours" ---

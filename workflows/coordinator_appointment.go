@@ -328,7 +328,7 @@ func (c *coordCase) assess(ctx workflow.Context, a CoordinatorAssessment) (Coord
 		c.audit(key, a.Actor, c.in.CoordinatingUnitID, "avslag_opprettholdt",
 			fmt.Sprintf("Koordinerende enhet vurderte klagen og opprettholdt avslaget på %s i sak %s.", c.kind.Title, c.in.CaseRef), detail, now)
 		c.audit("klage-oversendt", a.Actor, c.in.CoordinatingUnitID, "klage_oversendt_statsforvalteren",
-			fmt.Sprintf("Klagen på avslaget om %s i sak %s er oversendt Statsforvalteren.", c.kind.Title, c.in.CaseRef),
+			fmt.Sprintf("Klagen på avslaget på %s i sak %s er oversendt Statsforvalteren.", c.kind.Title, c.in.CaseRef),
 			map[string]any{"klage_mottatt": c.st.Appeal.At}, now, AppealRightCitation)
 		c.markAnswered(prompt, a.Actor, "avslag_opprettholdt")
 		c.notify(activities.Notice{Kind: NoticeCoordinatorDecision, ToCoordinatingUnit: true, Step: prompt,
@@ -466,11 +466,11 @@ func (c *coordCase) appeal(ctx workflow.Context, a CoordinatorAppeal) (Coordinat
 		detail["mottatt"], detail["for_sent"], detail["for_sent_begrunnelse"] = c.st.Appeal.ReceivedAt, a.Late, a.LateReason
 		if a.Late == LateAppealReject {
 			c.audit(c.updateKey(ctx), a.Actor, c.in.CoordinatingUnitID, "klage_avvist_for_sent",
-				fmt.Sprintf("Klage på avslaget om %s i sak %s kom etter klagefristen (%s); koordinerende enhet avviser den.", c.kind.Title, c.in.CaseRef, calendar.FormatDate(c.st.AppealDeadline)),
+				fmt.Sprintf("Klage på avslaget på %s i sak %s kom etter klagefristen (%s); koordinerende enhet avviser den.", c.kind.Title, c.in.CaseRef, calendar.FormatDate(c.st.AppealDeadline)),
 				detail, now, LateAppealCitation)
 			c.notify(activities.Notice{Kind: NoticeCoordinatorDecision, ToCoordinatingUnit: true, Step: string(CoordStepAppeal),
 				About: c.kind.Kind, Answer: OutcomeLateAppealRejected, By: a.Actor.SlackUserID}, "", "")
-			c.close(now, OutcomeLateAppealRejected, fmt.Sprintf("Saken er avsluttet: klagen på avslaget om %s kom for sent og ble avvist.", c.kind.Title))
+			c.close(now, OutcomeLateAppealRejected, fmt.Sprintf("Saken er avsluttet: klagen på avslaget på %s kom for sent og ble avvist.", c.kind.Title))
 			return c.st, nil
 		}
 	}
@@ -479,11 +479,11 @@ func (c *coordCase) appeal(ctx workflow.Context, a CoordinatorAppeal) (Coordinat
 	detail["vurderingsfrist"] = due
 	if late {
 		c.audit(c.updateKey(ctx), a.Actor, c.in.CoordinatingUnitID, "klage_mottatt_for_sent",
-			fmt.Sprintf("Klage på avslaget om %s i sak %s kom etter klagefristen (%s); koordinerende enhet behandler den likevel; ny vurdering innen %s.", c.kind.Title, c.in.CaseRef, calendar.FormatDate(c.st.AppealDeadline), calendar.FormatDate(due)),
+			fmt.Sprintf("Klage på avslaget på %s i sak %s kom etter klagefristen (%s); koordinerende enhet behandler den likevel; ny vurdering innen %s.", c.kind.Title, c.in.CaseRef, calendar.FormatDate(c.st.AppealDeadline), calendar.FormatDate(due)),
 			detail, now, LateAppealCitation)
 	} else {
 		c.audit(c.updateKey(ctx), a.Actor, c.in.CoordinatingUnitID, "klage_mottatt",
-			fmt.Sprintf("Klage på avslaget om %s i sak %s er mottatt innen fristen; ny vurdering innen %s.", c.kind.Title, c.in.CaseRef, calendar.FormatDate(due)),
+			fmt.Sprintf("Klage på avslaget på %s i sak %s er mottatt innen fristen; ny vurdering innen %s.", c.kind.Title, c.in.CaseRef, calendar.FormatDate(due)),
 			detail, now, AppealCitation)
 	}
 	c.notify(activities.Notice{Kind: NoticeCoordinatorRequest, ToCoordinatingUnit: true, Step: string(CoordStepAppeal),
@@ -992,14 +992,4 @@ func (c *coordCase) lastDecision() CoordinatorDecision {
 		return CoordinatorDecision{}
 	}
 	return c.st.Decisions[len(c.st.Decisions)-1]
-}
-
-// checkFields runs checkFreeText over (field, text) pairs in order, naming the field at fault.
-func checkFields(pairs ...string) error {
-	for i := 0; i+1 < len(pairs); i += 2 {
-		if err := checkFreeText(map[string]string{"begrunnelse": pairs[i+1]}); err != nil {
-			return refuse(pairs[i], "refusal.fodselsnummer")
-		}
-	}
-	return nil
 }

@@ -245,12 +245,7 @@ func (c *evalCase) validateRecord(ctx workflow.Context, a EvaluationAnswer) erro
 	if !a.NextDate.IsZero() && !a.NextDate.After(workflow.Now(ctx)) {
 		return refuse("dato", "refusal.evaluation_date_past")
 	}
-	for _, s := range []struct{ field, text string }{{"personens_syn", a.PersonView}, {"endringer", a.Changes}} {
-		if err := checkFreeText(map[string]string{"begrunnelse": s.text}); err != nil {
-			return refuse(s.field, "refusal.fodselsnummer")
-		}
-	}
-	return nil
+	return checkFields("personens_syn", a.PersonView, "endringer", a.Changes)
 }
 
 // record keeps one evaluation: continue or change sets the next date, end ends the follow-up.

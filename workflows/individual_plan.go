@@ -259,6 +259,9 @@ func (p *plan) revise(ctx workflow.Context, a RevisePlan) (PlanStatus, error) {
 	when := "innen fristen"
 	if !onTime {
 		when = fmt.Sprintf("etter fristen (%d eskaleringer)", due.Escalations)
+		if due.Escalations == 1 {
+			when = "etter fristen (1 eskalering)"
+		}
 	}
 	p.audit(key, a.Actor, p.st.CoordinatorServiceID, "plan_revidert",
 		fmt.Sprintf("Individuell plan i sak %s revidert %s; revisjonsdato var %s, neste er %s.", p.in.CaseRef, when,

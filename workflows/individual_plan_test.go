@@ -120,7 +120,7 @@ func TestPlanEstablishRemindAndReviseEarly(t *testing.T) {
 	h.at(100*day, "slutt", UpdateEndPlan, EndPlan{Actor: kari, Reason: PlanEndWithdrawn})
 	st := h.runPlan(planInput())
 
-	h.refused("fastsett-mangler", "samtykke til planen og til informasjonsdeling (samtykke)")
+	h.refused("fastsett-mangler", "Mangler: samtykke til planen og til informasjonsdeling.")
 	h.refused("fastsett-fortid", "ikke fram i tid")
 	h.refused("fastsett-usortert", "stigende rekkefølge")
 	h.refused("fastsett-fremmed", "Bare koordinatoren")

@@ -116,6 +116,9 @@ func orRaw(key i18n.Key, raw string) any {
 type Refusal struct {
 	Field   string
 	Message i18n.Message
+	// Fields names every modal field the message applies to (a fødselsnummer in two fields
+	// is one answer for both); empty from refusals that name one field or none.
+	Fields []string
 }
 
 // refuse builds the error a validator returns: key names the text in the catalogue and args
@@ -128,6 +131,14 @@ func refuse(field, key string, args ...any) error {
 	m := i18n.Msg(key, args...)
 	return temporal.NewApplicationErrorWithOptions(i18n.For(i18n.Default).Render(m), RefusalType,
 		temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{field, m}})
+}
+
+// refuseFields is refuse for a message that applies to several fields at once; the first is
+// the Field older bots read.
+func refuseFields(fields []string, key string, args ...any) error {
+	m := i18n.Msg(key, args...)
+	return temporal.NewApplicationErrorWithOptions(i18n.For(i18n.Default).Render(m), RefusalType,
+		temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{fields[0], m, fields}})
 }
 
 // conditionArg is a statutory condition as a refusal's argument.
@@ -145,9 +156,13 @@ func RefusalOf(err error) (text string, r Refusal, ok bool) {
 		return "", Refusal{}, false
 	}
 	if appErr.HasDetails() {
-		if appErr.Details(&r.Field, &r.Message) != nil {
-			r.Message = i18n.Message{}
-			_ = appErr.Details(&r.Field)
+		// Details fails when asked for more than the refusal carries: try the richest first.
+		if appErr.Details(&r.Field, &r.Message, &r.Fields) != nil {
+			r.Fields = nil
+			if appErr.Details(&r.Field, &r.Message) != nil {
+				r.Message = i18n.Message{}
+				_ = appErr.Details(&r.Field)
+			}
 		}
 	}
 	return appErr.Message(), r, true

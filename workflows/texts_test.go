@@ -60,8 +60,28 @@ func TestWorkflowWordsAreInTheCatalogue(t *testing.T) {
 		}
 	}
 	for _, r := range []string{PlanEndWithdrawn, PlanEndServicesEnded} {
-		if key := PlanEndKey(r); key == "" || nb.T(string(key)) != r {
+		// said as words a person reads, not the code the workflow keeps (issue 14)
+		if key := PlanEndKey(r); key == "" || nb.T(string(key)) == r || nb.T(string(key)) == string(key) {
 			t.Errorf("plan end %s: %q", r, key)
 		}
+	}
+}
+
+// A fødselsnummer in two free-text fields is one refusal naming both (issue 14): the user
+// fixes every field in one go. A refusal naming one field keeps Fields empty.
+func TestFodselsnummerInTwoFieldsNamesBoth(t *testing.T) {
+	_, r, ok := RefusalOf(checkFreeText(map[string]string{
+		"hjemmel": "gjelder 15076500565", "opplysninger": "ok", "begrunnelse": "se 15076500565",
+	}))
+	if !ok || r.Message.Key != "refusal.fodselsnummer" || r.Field != "begrunnelse" ||
+		strings.Join(r.Fields, ",") != "begrunnelse,hjemmel" {
+		t.Fatalf("%v %+v", ok, r)
+	}
+	if checkFreeText(map[string]string{"tema": "skole", "begrunnelse": "uten nummer"}) != nil {
+		t.Fatal("text without a fødselsnummer refused")
+	}
+	_, r, _ = RefusalOf(refuse("tema", "refusal.fodselsnummer"))
+	if r.Field != "tema" || len(r.Fields) != 0 {
+		t.Fatalf("%+v", r)
 	}
 }
