@@ -264,16 +264,36 @@ func (b *Bot) caseWorkflowIDs(ctx context.Context, ref string, ownServices []str
 	// under one workflow ID, which is listed once (its latest run answers for it).
 	var token []byte
 	for {
-		resp, err := b.temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: caseSearchQuery(ref), NextPageToken: token})
+		resp, err := b.listCasePage(ctx, ref, token)
 		if err != nil {
+			// "No case found" would be untrue: say that the lookup failed instead.
 			b.log.Warn("søk i Temporal feilet", "feil", err)
-			return ids, nil
+			return nil, err
 		}
 		for _, e := range resp.Executions {
 			add(e.GetExecution().GetWorkflowId())
 		}
 		if token = resp.GetNextPageToken(); len(token) == 0 {
 			return ids, nil
+		}
+	}
+}
+
+// listCasePage reads one page of a reference's workflows from visibility. A busy visibility
+// store (SQLite's lock in dev, a failover in production) can refuse one read, so it is tried
+// three times within about a second before the error counts.
+func (b *Bot) listCasePage(ctx context.Context, ref string, token []byte) (*workflowservice.ListWorkflowExecutionsResponse, error) {
+	var err error
+	for attempt := 1; ; attempt++ {
+		var resp *workflowservice.ListWorkflowExecutionsResponse
+		resp, err = b.temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: caseSearchQuery(ref), NextPageToken: token})
+		if err == nil || attempt == 3 {
+			return resp, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(time.Duration(attempt) * 250 * time.Millisecond):
 		}
 	}
 }
