@@ -87,7 +87,9 @@ func TestConsoleInBrowser(t *testing.T) {
 	run := func(name string, expected []string, steps func(ctx context.Context, check func(page string))) {
 		ctx, cancel := chromedp.NewContext(allocCtx)
 		defer cancel()
-		ctx, cancelT := context.WithTimeout(ctx, 3*time.Minute)
+		// A guard against a hung browser, not a performance target: alone the whole test takes
+		// about 12 s here.
+		ctx, cancelT := context.WithTimeout(ctx, 6*time.Minute)
 		defer cancelT()
 		var mu sync.Mutex
 		var consoleErrors []string
@@ -120,9 +122,14 @@ func TestConsoleInBrowser(t *testing.T) {
 		}
 		check := func(page string) {
 			t.Helper()
-			buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+			// The screenshot is for people to look at, not an assertion, and Chromium's capture
+			// has been seen to hang once in CI (the run's whole budget spent in one capture): give
+			// it 20 s, and go on to the checks without it.
+			shotCtx, cancelShot := context.WithTimeout(ctx, 20*time.Second)
+			buf, err := chromedp.Run(shotCtx, chromedp.FullScreenshot(100))
+			cancelShot()
 			if err != nil {
-				t.Fatalf("%s/%s: screenshot: %v", name, page, err)
+				t.Logf("%s/%s: no screenshot: %v", name, page, err)
 			}
 			if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](string(axeSource)+";true")); err != nil {
 				t.Fatalf("%s/%s: load axe-core: %v", name, page, err)
@@ -132,7 +139,9 @@ func TestConsoleInBrowser(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s/%s: axe: %v", name, page, err)
 			}
-			_ = os.WriteFile(filepath.Join(shots, name+"-"+page+".png"), buf, 0o644)
+			if len(buf) > 0 {
+				_ = os.WriteFile(filepath.Join(shots, name+"-"+page+".png"), buf, 0o644)
+			}
 			var res axeResult
 			if err := json.Unmarshal([]byte(raw), &res); err != nil {
 				t.Fatalf("%s/%s: axe answer: %v", name, page, err)
