@@ -219,6 +219,9 @@ func TestConsoleInBrowser(t *testing.T) {
 		if body := text(ctx, "main"); !strings.Contains(body, "fvl § 11 a") || !strings.Contains(body, "koordinator.vedtak_virkedager") {
 			t.Errorf("coordinator case page lacks the deadlines' citations: %s", body)
 		}
+		if body := text(ctx, "main"); strings.Contains(body, "23:59") {
+			t.Errorf("a deadline is a day, shown without the end-of-day clock: %s", body)
+		}
 		check("sak-koordinator")
 
 		must(ctx, "indicators", chromedp.Click(chromedp.CSS(`a[href="/konsoll/indikatorer"]`)), chromedp.WaitVisible(chromedp.CSS(`section.chart img`)))
