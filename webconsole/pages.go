@@ -504,7 +504,7 @@ func (c *Console) fill(ctx context.Context, cv *caseView, who access.Viewer, ke 
 		cv.Step, cv.Outcome, cv.Overdue, cv.Opened, cv.NextDeadline = string(st.Step), st.Outcome, st.Overdue, st.EstablishedAt, st.NextDeadline
 		cv.Facts = []fact{{"konsoll.case.subject", st.Subject}, {"konsoll.case.policy", st.PolicyVersion}}
 		for _, rd := range st.RevisionDates {
-			cv.Facts = append(cv.Facts, fact{"konsoll.case.revision_due", rd.Due.In(calendar.Oslo).Format("02.01.2006")})
+			cv.Facts = append(cv.Facts, fact{"konsoll.case.revision_due", day(rd.Due)})
 		}
 	}
 	return nil

@@ -31,6 +31,14 @@ func (p page) N(key string, count int, args ...any) string { return p.V.tr.N(key
 // Lang is the page's language, for <html lang>.
 func (p page) Lang() string { return p.V.tr.Lang() }
 
+// day shows a date as Norwegian staff write it, in Oslo time; a missing one is a dash.
+func day(t time.Time) string {
+	if t.IsZero() {
+		return "–"
+	}
+	return t.In(calendar.Oslo).Format("02.01.2006")
+}
+
 var funcs = template.FuncMap{
 	"when": func(t time.Time) string {
 		if t.IsZero() {
@@ -38,12 +46,7 @@ var funcs = template.FuncMap{
 		}
 		return t.In(calendar.Oslo).Format("02.01.2006 15:04")
 	},
-	"day": func(t time.Time) string {
-		if t.IsZero() {
-			return "–"
-		}
-		return t.In(calendar.Oslo).Format("02.01.2006")
-	},
+	"day":        day,
 	"iso":        func(t time.Time) string { return t.In(calendar.Oslo).Format("2006-01-02") },
 	"pathEscape": url.PathEscape,
 	// qs returns the page's query with one parameter changed, for filter and page links.
