@@ -220,6 +220,8 @@ func TestAuditVerifyCatchesCutAndRewrittenChain(t *testing.T) {
 		t.Fatalf("the anchor schedule's run kept %+v, the head is %+v", anchors, head)
 	}
 
+	recordHistory(t, a, strings.TrimPrefix(anchors[len(anchors)-1].Source, "Temporal "), "ledger_anchor.json")
+
 	out, code := cli(t, bin, a, nil, "audit", "verify")
 	t.Logf("clean ledger: exit %d\n%s", code, out)
 	if code != 0 || !strings.Contains(out, "Ingen avvik") || !strings.Contains(out, "gjelder rad 7") {
