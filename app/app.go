@@ -183,6 +183,10 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 			listener.Close()
 			return nil, err
 		}
+		if err := worker.EnsureLedgerAnchorSchedule(ctx, a.Temporal); err != nil {
+			listener.Close()
+			return nil, err
+		}
 		if err := a.worker.Start(); err != nil {
 			listener.Close()
 			return nil, fmt.Errorf("Temporal-worker: %w", err)

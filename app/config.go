@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"go.temporal.io/sdk/client"
 
+	"github.com/samarbeid/samarbeid/audit"
 	"github.com/samarbeid/samarbeid/codec"
 	"github.com/samarbeid/samarbeid/i18n"
 	"github.com/samarbeid/samarbeid/policy"
@@ -61,6 +62,9 @@ type Config struct {
 	// CodecOrigins are the Temporal Web UI origins allowed to call the codec endpoint from a
 	// browser, comma-separated, e.g. https://temporal.kommune.no.
 	CodecOrigins string `env:"SAMARBEID_CODEC_ORIGINS"`
+	// ExportSigningKey signs `audit export` (Ed25519, base64; `samarbeid audit signing-key`
+	// makes one), so Statsforvalteren can check a file with the public key alone.
+	ExportSigningKey string `env:"SAMARBEID_EXPORT_SIGNING_KEY"`
 
 	// Set by the command, not the environment.
 	DataDir      string // the embedded Temporal server's state; empty keeps it in memory
@@ -170,6 +174,11 @@ func (c Config) Validate() error {
 		}
 	} else if c.TemporalAddress != "" {
 		bad("SAMARBEID_PAYLOAD_KEYS mangler: historikken i Temporal krypteres, og nøkkelen må være den samme i worker og bot. Lag en med `openssl rand -base64 32` og sett SAMARBEID_PAYLOAD_KEYS=n1:<nøkkelen>")
+	}
+	if c.ExportSigningKey != "" {
+		if _, err := audit.ParseSigningKey(c.ExportSigningKey); err != nil {
+			bad("SAMARBEID_EXPORT_SIGNING_KEY: %v", err)
+		}
 	}
 	for _, o := range c.codecOrigins() {
 		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {

@@ -44,17 +44,38 @@ func Export(ctx context.Context, src Exporter, from, to time.Time) ([]CaseTimeli
 	return out, nil
 }
 
+// ExportDoc is an export as handed to an auditor: the period, the ledger's head when it was
+// made (an anchor: a later `audit verify --anker` sees rows cut or rewritten since), and
+// the cases.
+type ExportDoc struct {
+	From  string         `json:"fra"`
+	To    string         `json:"til"`
+	Head  *Anchor        `json:"revisjonslogg,omitempty"`
+	Cases []CaseTimeline `json:"saker"`
+}
+
+// NewExportDoc puts an export's parts together; head may be nil.
+func NewExportDoc(from, to time.Time, head *Anchor, cases []CaseTimeline) ExportDoc {
+	return ExportDoc{From: from.Format("2006-01-02"), To: to.Format("2006-01-02"), Head: head, Cases: cases}
+}
+
 // WriteExport renders an export as JSON or CSV (one row per decision, with its case).
 func WriteExport(w io.Writer, from, to time.Time, cases []CaseTimeline, format string) error {
+	return WriteExportDoc(w, NewExportDoc(from, to, nil, cases), format)
+}
+
+// WriteExportDoc renders an export as JSON or CSV. Only JSON carries the ledger's head; the
+// CSV is one row per decision, for a spreadsheet.
+func WriteExportDoc(w io.Writer, doc ExportDoc, format string) error {
 	switch format {
 	case "json", "":
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"fra": from.Format("2006-01-02"), "til": to.Format("2006-01-02"), "saker": cases})
+		return enc.Encode(doc)
 	case "csv":
 		cw := csv.NewWriter(w)
 		_ = cw.Write([]string{"sak", "nr", "tidspunkt", "hvem", "tjeneste", "hva", "handling", "hjemmel", "frist", "fristdato"})
-		for _, c := range cases {
+		for _, c := range doc.Cases {
 			for _, e := range c.Decisions {
 				_ = cw.Write([]string{c.Case, fmt.Sprint(e.Seq), e.When.In(calendar.Oslo).Format(time.RFC3339), e.Who, e.Service, e.What, e.Action, e.LegalBasis, e.Deadline, e.DeadlineDate})
 			}

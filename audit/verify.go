@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 
 	"github.com/samarbeid/samarbeid/activities"
@@ -31,22 +33,33 @@ type Finding struct {
 
 // Report is the outcome of a verification.
 type Report struct {
-	Rows       int `json:"rader"`
-	Workflows  int `json:"workflows"`
+	Rows      int `json:"rader"`
+	Workflows int `json:"workflows"`
+	// Runs is how many workflow runs' histories were read: every run of every workflow with
+	// a row, a plan's runs before and after each continue-as-new included.
+	Runs       int `json:"kjoringer"`
 	Reconciled int `json:"avstemt"`
 	// Unavailable lists workflows whose history Temporal no longer keeps (retention): their
 	// rows rest on the chain alone.
-	Unavailable []string  `json:"uten_historikk,omitempty"`
-	Findings    []Finding `json:"avvik,omitempty"`
+	Unavailable []string `json:"uten_historikk,omitempty"`
+	// Anchors is how many recorded heads the chain was checked against; NewestAnchor the
+	// latest of them, which vouches for every row up to its own.
+	Anchors      int       `json:"ankre"`
+	NewestAnchor *Anchor   `json:"nyeste_anker,omitempty"`
+	Findings     []Finding `json:"avvik,omitempty"`
 }
 
 // OK reports whether nothing was found wrong.
 func (r Report) OK() bool { return len(r.Findings) == 0 }
 
-// Verify checks the hash chain, then reconciles each workflow's ledger rows with the
-// RecordAudit activities in its Temporal history: a decision the workflow recorded must be
-// in the ledger unchanged, and a ledger row must come from its workflow.
-func Verify(ctx context.Context, ledger Ledger, temporal client.Client) (Report, error) {
+type runKey struct{ id, run string }
+
+// Verify checks the hash chain, checks it against every anchor (the heads the anchor
+// workflow kept in Temporal, and those given, e.g. from exports), then reconciles each
+// workflow's ledger rows with the RecordAudit activities in its Temporal history: a decision
+// the workflow recorded must be in the ledger unchanged, and a ledger row must come from its
+// workflow. Every run of a workflow is read, not only those with rows.
+func Verify(ctx context.Context, ledger Ledger, temporal client.Client, anchors ...Anchor) (Report, error) {
 	var rep Report
 	if _, err := ledger.VerifyChain(ctx); err != nil {
 		rep.Findings = append(rep.Findings, Finding{Problem: err.Error()})
@@ -56,29 +69,65 @@ func Verify(ctx context.Context, ledger Ledger, temporal client.Client) (Report,
 		return rep, err
 	}
 	rep.Rows = len(rows)
+	recordedAnchors, err := TemporalAnchors(ctx, temporal)
+	if err != nil {
+		return rep, err
+	}
+	anchors = append(append([]Anchor(nil), anchors...), recordedAnchors...)
+	rep.Anchors = len(anchors)
+	for i := range anchors {
+		if rep.NewestAnchor == nil || anchors[i].Seq > rep.NewestAnchor.Seq {
+			rep.NewestAnchor = &anchors[i]
+		}
+	}
+	rep.Findings = append(rep.Findings, CheckAnchors(rows, anchors)...)
+
 	// Rows are reconciled run by run: a workflow ID may have several runs (a reference opened
 	// again after the first case closed, a plan that continued as new), and each run's rows
 	// are in that run's history.
-	type run struct{ id, run string }
-	byRun := map[run][]store.AuditRow{}
-	var order []run
+	byRun := map[runKey][]store.AuditRow{}
+	var order []runKey
 	workflowIDs := map[string]bool{}
+	var idOrder []string
 	for _, r := range rows {
-		k := run{r.WorkflowID, r.RunID}
+		k := runKey{r.WorkflowID, r.RunID}
 		if _, seen := byRun[k]; !seen {
 			order = append(order, k)
 		}
 		byRun[k] = append(byRun[k], r)
-		workflowIDs[r.WorkflowID] = true
+		if !workflowIDs[r.WorkflowID] {
+			workflowIDs[r.WorkflowID] = true
+			idOrder = append(idOrder, r.WorkflowID)
+		}
 	}
 	rep.Workflows = len(workflowIDs)
-	histories := map[run]map[string]*recordedDecision{}
-	unavailable := map[string]bool{}
+	// Runs with no row at all are read too: their decisions must be in the ledger. Temporal's
+	// visibility lists a workflow ID's runs; each history also names the run before and after
+	// a continue-as-new, which finds the runs of a chain even before visibility lists them.
+	queued := map[runKey]bool{}
 	for _, k := range order {
-		recorded, err := recordedDecisions(ctx, temporal, k.id, k.run)
+		queued[k] = true
+	}
+	for _, id := range idOrder {
+		runs, err := listRuns(ctx, temporal, id)
+		if err != nil {
+			return rep, err
+		}
+		for _, run := range runs {
+			if k := (runKey{id, run}); !queued[k] {
+				queued[k] = true
+				order = append(order, k)
+			}
+		}
+	}
+	histories := map[runKey]map[string]*recordedDecision{}
+	unavailable := map[string]bool{}
+	for i := 0; i < len(order); i++ {
+		k := order[i]
+		h, err := readRun(ctx, temporal, k.id, k.run)
 		var notFound *serviceerror.NotFound
 		if errors.As(err, &notFound) {
-			if !unavailable[k.id] {
+			if len(byRun[k]) > 0 && !unavailable[k.id] {
 				unavailable[k.id] = true
 				rep.Unavailable = append(rep.Unavailable, k.id)
 			}
@@ -87,8 +136,15 @@ func Verify(ctx context.Context, ledger Ledger, temporal client.Client) (Report,
 		if err != nil {
 			return rep, fmt.Errorf("leser Temporal-historikken til %s: %w", k.id, err)
 		}
-		histories[k] = recorded
+		histories[k] = h.decisions
+		for _, linked := range []string{h.previousRun, h.nextRun} {
+			if lk := (runKey{k.id, linked}); linked != "" && !queued[lk] {
+				queued[lk] = true
+				order = append(order, lk)
+			}
+		}
 	}
+	rep.Runs = len(histories)
 	// Running cases keep writing while we read. Every row of the first snapshot was written
 	// before the histories were read, so its decision must be in them; every decision the
 	// histories show as recorded was written before the second snapshot, so it must be there.
@@ -108,24 +164,56 @@ func Verify(ctx context.Context, ledger Ledger, temporal client.Client) (Report,
 	return rep, nil
 }
 
+// listRuns is every run of a workflow ID that Temporal's visibility knows.
+func listRuns(ctx context.Context, c client.Client, workflowID string) ([]string, error) {
+	if strings.ContainsAny(workflowID, `'"\`) {
+		return nil, nil // not an ID samarbeid makes; its rows' own runs are still read
+	}
+	var runs []string
+	var token []byte
+	for {
+		resp, err := c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
+			Query: fmt.Sprintf("WorkflowId = '%s'", workflowID), NextPageToken: token})
+		if err != nil {
+			return nil, fmt.Errorf("finner kjøringene til %s: %w", workflowID, err)
+		}
+		for _, e := range resp.GetExecutions() {
+			runs = append(runs, e.GetExecution().GetRunId())
+		}
+		if token = resp.GetNextPageToken(); len(token) == 0 {
+			return runs, nil
+		}
+	}
+}
+
 type recordedDecision struct {
 	record    activities.AuditRecord
 	completed bool
 }
 
-// recordedDecisions reads the audit records one run of a workflow handed to RecordAudit,
-// by key ("" for the latest run).
-func recordedDecisions(ctx context.Context, c client.Client, workflowID, runID string) (map[string]*recordedDecision, error) {
-	out := map[string]*recordedDecision{}
+// runHistory is what one run's history says: the audit records it handed to RecordAudit, by
+// key, and the runs before and after it in a continue-as-new chain.
+type runHistory struct {
+	decisions            map[string]*recordedDecision
+	previousRun, nextRun string
+}
+
+// readRun reads one run of a workflow ("" for the latest run).
+func readRun(ctx context.Context, c client.Client, workflowID, runID string) (runHistory, error) {
+	h := runHistory{decisions: map[string]*recordedDecision{}}
 	scheduled := map[int64]*recordedDecision{}
 	dc := codec.Converter(c) // the histories' payloads are encrypted
 	it := c.GetWorkflowHistory(ctx, workflowID, runID, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	for it.HasNext() {
 		ev, err := it.Next()
 		if err != nil {
-			return nil, err
+			return h, err
 		}
 		switch ev.GetEventType() {
+		case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
+			h.previousRun = ev.GetWorkflowExecutionStartedEventAttributes().GetContinuedExecutionRunId()
+		case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
+			h.nextRun = ev.GetWorkflowExecutionContinuedAsNewEventAttributes().GetNewExecutionRunId()
 		case enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
 			attrs := ev.GetActivityTaskScheduledEventAttributes()
 			if attrs.GetActivityType().GetName() != "RecordAudit" {
@@ -133,10 +221,10 @@ func recordedDecisions(ctx context.Context, c client.Client, workflowID, runID s
 			}
 			var rec activities.AuditRecord
 			if err := dc.FromPayloads(attrs.GetInput(), &rec); err != nil {
-				return nil, fmt.Errorf("hendelse %d: %w", ev.GetEventId(), err)
+				return h, fmt.Errorf("hendelse %d: %w", ev.GetEventId(), err)
 			}
 			d := &recordedDecision{record: rec}
-			out[rec.Key] = d
+			h.decisions[rec.Key] = d
 			scheduled[ev.GetEventId()] = d
 		case enumspb.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
 			if d, ok := scheduled[ev.GetActivityTaskCompletedEventAttributes().GetScheduledEventId()]; ok {
@@ -144,7 +232,7 @@ func recordedDecisions(ctx context.Context, c client.Client, workflowID, runID s
 			}
 		}
 	}
-	return out, nil
+	return h, nil
 }
 
 func reconcile(workflowID string, rows []store.AuditRow, after map[string]store.AuditRow, recorded map[string]*recordedDecision, reconciled *int) []Finding {
@@ -175,20 +263,36 @@ func reconcile(workflowID string, rows []store.AuditRow, after map[string]store.
 }
 
 // differs names the first field where the ledger row and the workflow's record disagree.
+// Every field the workflow gave is compared; only the chain's own (sequence number, hashes,
+// when PostgreSQL wrote it) are not in the history.
 func differs(r store.AuditRow, rec activities.AuditRecord) string {
 	switch {
+	case r.Key != rec.Key:
+		return "nøkkel"
 	case r.CaseRef != rec.CaseRef:
 		return "sak"
+	case r.WorkflowID != rec.WorkflowID:
+		return "workflow"
+	case r.RunID != rec.RunID:
+		return "kjøring"
+	case r.Actor != store.AuditActor(rec.Actor, rec.ActorName):
+		return "hvem"
+	case r.ServiceID != rec.ServiceID:
+		return "tjeneste"
 	case r.Action != rec.Action:
 		return "handling"
 	case r.Summary != rec.Summary:
 		return "beskrivelse"
 	case r.LegalBasis != rec.LegalBasis:
 		return "hjemmel"
-	case r.ServiceID != rec.ServiceID:
-		return "tjeneste"
 	case !r.OccurredAt.Equal(rec.OccurredAt.UTC().Truncate(time.Microsecond)):
 		return "tidspunkt"
+	}
+	// The details in one canonical form (sorted keys), as the chain stores them.
+	got, err1 := store.CanonicalDetail(r.Detail)
+	want, err2 := store.CanonicalDetail(rec.Detail)
+	if err1 != nil || err2 != nil || got != want {
+		return "detaljer"
 	}
 	return ""
 }

@@ -85,6 +85,33 @@ func (s *Store) AppendAudit(ctx context.Context, e AuditEntry) (AuditRow, error)
 	return row, err
 }
 
+// AuditActor is how the ledger names who decided: "Kari (helsestasjon), U_KARI", name first
+// for the reader, or the bare ID when there is no name. Writing and verifying share it.
+func AuditActor(slackUserID, name string) string {
+	if name == "" {
+		return slackUserID
+	}
+	return name + ", " + slackUserID
+}
+
+// LedgerHead is the newest row's place in the chain: its sequence number and hash. Recorded
+// outside PostgreSQL (an anchor), it lets a later check see rows removed from the end, or a
+// chain rewritten with fresh hashes. An empty ledger has Seq 0.
+type LedgerHead struct {
+	Seq  int64  `json:"nr"`
+	Hash string `json:"hash"`
+}
+
+// LedgerHead reads the chain's newest row.
+func (s *Store) LedgerHead(ctx context.Context) (LedgerHead, error) {
+	var h LedgerHead
+	err := s.pool.QueryRow(ctx, `SELECT seq, hash FROM audit_ledger ORDER BY seq DESC LIMIT 1`).Scan(&h.Seq, &h.Hash)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return LedgerHead{}, nil
+	}
+	return h, err
+}
+
 // AuditTrail is one case's rows in chain order.
 func (s *Store) AuditTrail(ctx context.Context, caseRef string) ([]AuditRow, error) {
 	return s.auditRows(ctx, `WHERE case_ref = $1 ORDER BY seq`, caseRef)
@@ -162,6 +189,13 @@ func scanAuditRow(row pgx.Row) (AuditRow, error) {
 	}
 	return r, nil
 }
+
+// ChainHash recomputes the row's hash from its content and PrevHash. Verification compares
+// it with Hash; it is exported for checks (and tests) that rebuild a chain.
+func (r AuditRow) ChainHash() string { return r.computeHash() }
+
+// CanonicalDetail is the text a detail map is stored and hashed as.
+func CanonicalDetail(detail map[string]any) (string, error) { return canonicalDetail(detail) }
 
 // computeHash is sha256 over the previous hash and the row's content in a fixed order. The
 // detail is hashed as the stored canonical text, so verification never depends on how a

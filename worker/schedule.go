@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
@@ -45,6 +46,30 @@ func EnsureKEDigestSchedule(ctx context.Context, c client.Client, hour, minute i
 	}
 	if err != nil {
 		return fmt.Errorf("oppretter Temporal-planen for dagsoversikten: %w", err)
+	}
+	return nil
+}
+
+// EnsureLedgerAnchorSchedule creates the Temporal Schedule that records the audit ledger's
+// head every hour (workflows.LedgerAnchor). Hourly, not daily: rows written after the newest
+// anchor can be cut from the end unseen once their cases' histories are gone, so the interval
+// is that window; a run is a dozen events. Safe at every start and from several processes.
+func EnsureLedgerAnchorSchedule(ctx context.Context, c client.Client) error {
+	_, err := c.ScheduleClient().Create(ctx, client.ScheduleOptions{
+		ID:   workflows.LedgerAnchorScheduleID,
+		Spec: client.ScheduleSpec{Intervals: []client.ScheduleIntervalSpec{{Every: time.Hour}}},
+		Action: &client.ScheduleWorkflowAction{
+			ID: workflows.LedgerAnchorWorkflowID, Workflow: workflows.LedgerAnchor, TaskQueue: workflows.TaskQueue,
+		},
+		// A missed anchor is simply taken at the next hour; catching up adds nothing.
+		CatchupWindow: time.Minute,
+		Overlap:       enums.SCHEDULE_OVERLAP_POLICY_SKIP,
+	})
+	if errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
+		return nil // the same spec every time: nothing to bring up to date
+	}
+	if err != nil {
+		return fmt.Errorf("oppretter Temporal-planen for revisjonsloggens anker: %w", err)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/operatorservice/v1"
@@ -34,7 +35,15 @@ func Register(r sdkworker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflow(workflows.CoordinatorAppointment)
 	r.RegisterWorkflow(workflows.IndividualPlan)
 	r.RegisterWorkflow(workflows.KEDigest)
+	r.RegisterWorkflow(workflows.LedgerAnchor)
 	r.RegisterActivity(acts)
+	// The anchor reads the ledger the audit records go to; a registry without one (a
+	// replayer) still knows the activity's name.
+	anchoring := &activities.Anchoring{}
+	if acts != nil {
+		anchoring.Ledger, _ = acts.Ledger.(activities.HeadReader)
+	}
+	r.RegisterActivity(anchoring)
 }
 
 // RegisterSearchAttributes adds the typed search attributes the workflows upsert, leaving
@@ -68,16 +77,19 @@ func RegisterSearchAttributes(ctx context.Context, c client.Client, namespace st
 type StoreLedger struct{ Store *store.Store }
 
 func (l StoreLedger) Append(ctx context.Context, r activities.AuditRecord) error {
-	actor := r.Actor
-	if r.ActorName != "" {
-		actor = r.ActorName + ", " + r.Actor // "Kari (helsestasjon), U_KARI": name first, for the reader
-	}
+	actor := store.AuditActor(r.Actor, r.ActorName)
 	_, err := l.Store.AppendAudit(ctx, store.AuditEntry{
 		Key: r.Key, CaseRef: r.CaseRef, WorkflowID: r.WorkflowID, RunID: r.RunID, Actor: actor,
 		ServiceID: r.ServiceID, Action: r.Action, Summary: r.Summary, Detail: r.Detail,
 		LegalBasis: r.LegalBasis, OccurredAt: r.OccurredAt,
 	})
 	return err
+}
+
+// Head reads the ledger's newest row, for the anchor workflow.
+func (l StoreLedger) Head(ctx context.Context) (activities.LedgerHead, error) {
+	h, err := l.Store.LedgerHead(ctx)
+	return activities.LedgerHead{Seq: h.Seq, Hash: h.Hash, ReadAt: time.Now().UTC()}, err
 }
 
 // StoreConsents records consents in PostgreSQL.

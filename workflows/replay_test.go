@@ -27,6 +27,7 @@ func TestReplayRecordedHistories(t *testing.T) {
 			r.RegisterWorkflow(CoordinatorAppointment)
 			r.RegisterWorkflow(IndividualPlan)
 			r.RegisterWorkflow(KEDigest)
+			r.RegisterWorkflow(LedgerAnchor)
 			if err := r.ReplayWorkflowHistoryFromJSONFile(nil, f); err != nil {
 				t.Fatalf("replay of %s: %v", f, err)
 			}

@@ -10,12 +10,14 @@ import (
 	"os/user"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"go.temporal.io/sdk/client"
 
 	"github.com/samarbeid/samarbeid/access"
 	"github.com/samarbeid/samarbeid/app"
 	"github.com/samarbeid/samarbeid/audit"
+	"github.com/samarbeid/samarbeid/calendar"
 	"github.com/samarbeid/samarbeid/codec"
 	"github.com/samarbeid/samarbeid/store"
 )
@@ -25,13 +27,22 @@ const auditUsage = `samarbeid audit: for revisor og internkontroll.
   samarbeid audit timeline --case SAK-2026-0042 [--format tekst|json|csv|html]
       sakens beslutninger i rekkefølge: hvem, tjeneste, hva, når, hjemmel, frist
   samarbeid audit export --from 2026-01-01 --to 2027-01-01 [--format json|csv]
-      alle saker med en beslutning i perioden (til-datoen ikke med), hver med hele tidslinjen
+      alle saker med en beslutning i perioden (til-datoen ikke med), hver med hele tidslinjen.
+      JSON-eksporten har revisjonsloggens hode (nr og hash, et anker), og er signert med
+      Ed25519 når SAMARBEID_EXPORT_SIGNING_KEY er satt.
+  samarbeid audit verify-export --public-key BASE64|FIL eksport.json
+      kontrollerer signaturen på en eksport uten tilgang til samarbeid (for Statsforvalteren);
+      avslutter med kode 1 hvis filen er endret eller signert med en annen nøkkel.
+  samarbeid audit signing-key
+      lager et nøkkelpar: den private til SAMARBEID_EXPORT_SIGNING_KEY, den offentlige til
+      Statsforvalteren.
   samarbeid audit tilgang --case SAK-2026-0042 | --user U123 [--format tekst|json|csv]
       tilgangsloggen: hvem som har sett saken (eller hva personen har sett), når, hvor, og
       om det ble vist; for innsyn. Bare revisor og koordinerende enhet.
-  samarbeid audit verify [--json]
-      kontrollerer hash-kjeden og avstemmer hver rad mot workflowens Temporal-historikk;
-      avslutter med kode 1 ved avvik. Bruker TEMPORAL_ADDRESS, ellers 127.0.0.1:7233
+  samarbeid audit verify [--json] [--anker eksport.json ...]
+      kontrollerer hash-kjeden, kjeden mot hvert anker (timesankrene i Temporal og hodet i
+      eksportene som gis med --anker), og avstemmer hver rad mot alle kjøringene til
+      workflowen i Temporal-historikken; avslutter med kode 1 ved avvik. Bruker TEMPORAL_ADDRESS, ellers 127.0.0.1:7233
       (der "samarbeid dev" lytter), og SAMARBEID_PAYLOAD_KEYS for å dekryptere historikken,
       ellers nøkkelen "samarbeid dev" har i datamappen (--data, standard data).
 
@@ -44,6 +55,17 @@ func runAudit(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		fmt.Fprint(os.Stderr, auditUsage)
 		return errors.New("mangler underkommando")
+	}
+	switch args[0] {
+	case "verify-export", "kontroller-eksport":
+		return verifyExport(args[1:])
+	case "signing-key", "signeringsnokkel":
+		priv, pub, err := audit.NewSigningKey()
+		if err != nil {
+			return err
+		}
+		fmt.Printf("SAMARBEID_EXPORT_SIGNING_KEY=%s\n# offentlig nøkkel, til Statsforvalteren:\n%s\n", priv, pub)
+		return nil
 	}
 	cfg := app.FromEnv()
 	s, err := store.Open(ctx, cfg.DatabaseURL)
@@ -98,7 +120,23 @@ func runAudit(ctx context.Context, args []string) error {
 		if err := audit.LogLooks(ctx, s, viewer, store.SurfaceExport, true, refs...); err != nil {
 			return err
 		}
-		return audit.WriteExport(os.Stdout, from, to, cases, *format)
+		// The head is read after the cases: every row the export shows is at or before it.
+		h, err := s.LedgerHead(ctx)
+		if err != nil {
+			return err
+		}
+		doc := audit.NewExportDoc(from, to, &audit.Anchor{Seq: h.Seq, Hash: h.Hash, At: time.Now().UTC(), Source: "eksport"}, cases)
+		if cfg.ExportSigningKey == "" || *format == "csv" {
+			if cfg.ExportSigningKey != "" {
+				fmt.Fprintln(os.Stderr, "CSV-eksporten er ikke signert; bruk --format json til en signert eksport.")
+			}
+			return audit.WriteExportDoc(os.Stdout, doc, *format)
+		}
+		key, err := audit.ParseSigningKey(cfg.ExportSigningKey)
+		if err != nil {
+			return fmt.Errorf("SAMARBEID_EXPORT_SIGNING_KEY: %w", err)
+		}
+		return audit.WriteSignedExport(os.Stdout, doc, key)
 	case "tilgang", "access":
 		fs := flag.NewFlagSet("audit tilgang", flag.ExitOnError)
 		caseRef := fs.String("case", "", "saksreferanse: hvem som har sett saken")
@@ -136,7 +174,22 @@ func runAudit(ctx context.Context, args []string) error {
 		fs := flag.NewFlagSet("audit verify", flag.ExitOnError)
 		asJSON := fs.Bool("json", false, "skriv rapporten som JSON")
 		dataDir := fs.String("data", "data", "datamappen til \"samarbeid dev\", der nøkkelen ligger når SAMARBEID_PAYLOAD_KEYS ikke er satt")
+		var anchorFiles fileList
+		fs.Var(&anchorFiles, "anker", "en eksport (JSON) hvis hode kjeden kontrolleres mot; kan gis flere ganger")
 		_ = fs.Parse(args[1:])
+		var anchors []audit.Anchor
+		for _, f := range anchorFiles {
+			buf, err := os.ReadFile(f)
+			if err != nil {
+				return err
+			}
+			head, err := audit.ReadExportHead(buf, nil)
+			if err != nil {
+				return fmt.Errorf("%s: %w", f, err)
+			}
+			head.Source = "eksport " + filepath.Base(f)
+			anchors = append(anchors, *head)
+		}
 		addr := cfg.TemporalAddress
 		if addr == "" {
 			addr = "127.0.0.1:7233"
@@ -160,7 +213,7 @@ func runAudit(ctx context.Context, args []string) error {
 		}
 		codec.Register(c, dc)
 		defer c.Close()
-		rep, err := audit.Verify(ctx, s, c)
+		rep, err := audit.Verify(ctx, s, c, anchors...)
 		if err != nil {
 			return err
 		}
@@ -181,7 +234,12 @@ func runAudit(ctx context.Context, args []string) error {
 }
 
 func printReport(rep audit.Report) {
-	fmt.Printf("Revisjonslogg: %d rader fra %d workflows, %d avstemt mot Temporal-historikken.\n", rep.Rows, rep.Workflows, rep.Reconciled)
+	fmt.Printf("Revisjonslogg: %d rader fra %d workflows (%d kjøringer lest), %d avstemt mot Temporal-historikken.\n", rep.Rows, rep.Workflows, rep.Runs, rep.Reconciled)
+	if a := rep.NewestAnchor; a != nil {
+		fmt.Printf("Kjeden er kontrollert mot %d ankre; det nyeste (%s, %s) gjelder rad %d.\n", rep.Anchors, a.Source, a.At.In(calendar.Oslo).Format("02.01.2006 15:04"), a.Seq)
+	} else {
+		fmt.Println("Ingen ankre funnet: rader fjernet fra slutten etter Temporals oppbevaringstid ville ikke synes.")
+	}
 	if len(rep.Unavailable) > 0 {
 		fmt.Printf("%d workflows har ikke lenger historikk i Temporal (oppbevaringstid); radene deres hviler på hash-kjeden.\n", len(rep.Unavailable))
 	}
@@ -201,6 +259,47 @@ func printReport(rep audit.Report) {
 		fmt.Printf("  - %s%s\n", where, f.Problem)
 	}
 }
+
+// verifyExport checks a signed export with the public key alone: no database, no Temporal.
+func verifyExport(args []string) error {
+	fs := flag.NewFlagSet("audit verify-export", flag.ExitOnError)
+	pubFlag := fs.String("public-key", "", "samarbeids offentlige nøkkel (base64), eller en fil som inneholder den")
+	_ = fs.Parse(args)
+	if *pubFlag == "" || fs.NArg() != 1 {
+		return errors.New("bruk: samarbeid audit verify-export --public-key BASE64|FIL eksport.json")
+	}
+	pubText := *pubFlag
+	if buf, err := os.ReadFile(pubText); err == nil {
+		pubText = string(buf)
+	}
+	pub, err := audit.ParsePublicKey(pubText)
+	if err != nil {
+		return err
+	}
+	file, err := os.ReadFile(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	doc, err := audit.VerifyExport(file, pub)
+	if err != nil {
+		return fmt.Errorf("%s: %w", fs.Arg(0), err)
+	}
+	decisions := 0
+	for _, c := range doc.Cases {
+		decisions += len(c.Decisions)
+	}
+	fmt.Printf("Signaturen stemmer: eksporten for %s til %s er uendret, med %d saker og %d beslutninger.\n", doc.From, doc.To, len(doc.Cases), decisions)
+	if doc.Head != nil {
+		fmt.Printf("Revisjonsloggens hode da den ble laget: rad %d, hash %s (%s).\n", doc.Head.Seq, doc.Head.Hash, doc.Head.At.In(calendar.Oslo).Format("02.01.2006 15:04"))
+	}
+	return nil
+}
+
+// fileList is a flag given more than once.
+type fileList []string
+
+func (f *fileList) String() string     { return strings.Join(*f, ",") }
+func (f *fileList) Set(v string) error { *f = append(*f, v); return nil }
 
 func asFlag(fs *flag.FlagSet) *string {
 	return fs.String("som", "", "din Slack-bruker-ID, slik katalogen kjenner deg (revisor eller koordinerende enhet)")
