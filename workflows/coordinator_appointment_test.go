@@ -284,7 +284,7 @@ func TestEveryConditionMustBeAnswered(t *testing.T) {
 	h.at(6*time.Hour, "slutt", UpdateCoordinatorEnd, CoordinationEnd{Actor: coordKE, Reason: "familien trakk seg"})
 	st := h.runCoord(coordInput(KindChildCoordinator))
 	h.refused("tre", "«behov for andre velferdstjenester» er ikke vurdert")
-	h.refused("ukjent", "Ukjent vilkår")
+	h.refused("ukjent", "et vilkår samarbeid ikke kjenner")
 	h.refused("uten-begrunnelse", "begrunnelse")
 	h.refused("fnr", "fødselsnummer")
 	h.accepted("alle")
