@@ -149,6 +149,9 @@ func Filter(st workflows.Status, view CaseView) workflows.Status {
 			}
 			out.Services[i] = f
 		}
+		if c := st.Closed; c != nil { // who closed it and when, not the free text why
+			out.Closed = &workflows.ClosedByDecision{Reason: c.Reason, By: c.By, At: c.At}
+		}
 		return out
 	case Shared:
 		out := workflows.Status{CaseRef: st.CaseRef, InitiatingServiceID: st.InitiatingServiceID, Step: st.Step}

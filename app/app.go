@@ -194,7 +194,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	}
 	if !cfg.NoBot {
 		a.bot = bot.New(bot.Config{Temporal: a.Temporal, Slack: slackClient, Directory: a.Store, SigningSecret: signingSecret,
-			Logger: log, Policy: municipality, Metrics: a.metrics, Language: cfg.Language, Access: a.Store,
+			Logger: log, Policy: municipality, Metrics: a.metrics, Language: cfg.Language, Access: a.Store, Ledger: a.Store,
 			Nonces: a.Store})
 		if signingSecret != "" { // Socket Mode alone has no secret to check HTTP requests with
 			a.bot.Register(mux)

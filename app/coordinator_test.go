@@ -199,17 +199,53 @@ func TestCoordinatorRequestedFromACollaborationCase(t *testing.T) {
 	if got := initialValue(t, view, "saksreferanse"); got != ref {
 		t.Fatalf("modal offers %q, want %s", got, ref)
 	}
-	// The origin is preset; Kari chooses only the kind and who it concerns.
-	submit(t, sl, kari, map[string]map[string]slacklocal.Value{
-		"målgruppe": {"verdi": {Value: "voksen"}}, "type": {"verdi": {Value: workflows.KindCoordinator}},
-	})
-	waitForButton(t, sl, "C_KE", "k_vurder")
-	v, err := a.Temporal.QueryWorkflow(context.Background(), workflows.CoordinatorWorkflowID(ref, workflows.KindCoordinator), "", workflows.QueryStatus)
-	if err != nil {
-		t.Fatal(err)
+	// Whom it concerns and where the request comes from are the case's (issue 14): the modal
+	// does not ask them, and Kari chooses only the kind.
+	for _, asked := range []string{`"block_id":"målgruppe"`, `"block_id":"opphav"`} {
+		if strings.Contains(string(view.Blocks), asked) {
+			t.Fatalf("the modal asks what the case says (%s): %s", asked, view.Blocks)
+		}
 	}
-	var st workflows.CoordinatorStatus
-	if err := v.Get(&st); err != nil || st.Origin != workflows.OriginCollaboration || st.OriginWorkflowID != workflows.WorkflowID(ref, "helsestasjon") {
-		t.Fatalf("origin %q / %q, %v", st.Origin, st.OriginWorkflowID, err)
+	submit(t, sl, kari, map[string]map[string]slacklocal.Value{"type": {"verdi": {Value: workflows.KindCoordinator}}})
+	request := waitForButton(t, sl, "C_KE", "k_vurder")
+	wfID := workflows.CoordinatorWorkflowID(ref, workflows.KindCoordinator)
+	status := func() workflows.CoordinatorStatus {
+		t.Helper()
+		v, err := a.Temporal.QueryWorkflow(context.Background(), wfID, "", workflows.QueryStatus)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var st workflows.CoordinatorStatus
+		if err := v.Get(&st); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	if st := status(); st.Origin != workflows.OriginCollaboration || st.OriginWorkflowID != workflows.WorkflowID(ref, "helsestasjon") || st.Subject != "voksen" {
+		t.Fatalf("origin %q / %q, subject %q", st.Origin, st.OriginWorkflowID, st.Subject)
+	}
+
+	// Granted, the KE names a coordinator: the service comes from the directory, and is asked
+	// only of someone who works in more than one (Nils: the GP's office and home care).
+	assessment := map[string]map[string]slacklocal.Value{
+		"vedtak": {"verdi": {Value: "innvilget"}}, "begrunnelse": {"verdi": {Value: "alle vilkår er oppfylt"}},
+	}
+	for _, c := range workflows.CoordinatorKinds[workflows.KindCoordinator].Conditions {
+		assessment["vilkår:"+c.ID] = map[string]slacklocal.Value{"verdi": {Value: "ja"}}
+	}
+	click(t, sl, kim, "C_KE", request.TS, "k_vurder")
+	openView(t, sl, kim, "k_vurdering")
+	submit(t, sl, kim, assessment)
+	granted := waitForButton(t, sl, "C_KE", "k_oppnevn")
+	click(t, sl, kim, "C_KE", granted.TS, "k_oppnevn")
+	openView(t, sl, kim, "k_oppnevn")
+	reply, err := sl.SubmitView(kim, map[string]map[string]slacklocal.Value{"koordinator": {"verdi": {SelectedUser: nils}}})
+	if err != nil || reply.ResponseAction != "errors" || !strings.Contains(reply.Errors["tjeneste"], "Fastlegekontoret") || !strings.Contains(reply.Errors["tjeneste"], "Hjemmetjenesten") {
+		t.Fatalf("naming someone in two services without saying which: %+v %v", reply, err)
+	}
+	submit(t, sl, kim, map[string]map[string]slacklocal.Value{"koordinator": {"verdi": {SelectedUser: ola}}})
+	waitForButton(t, sl, chSkole, "k_godta")
+	if st := status(); st.Coordinator == nil || st.Coordinator.SlackUserID != ola || st.Coordinator.ServiceID != "skole" {
+		t.Fatalf("the coordinator's service is not the directory's: %+v", st.Coordinator)
 	}
 }

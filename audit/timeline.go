@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 
@@ -36,6 +37,7 @@ type Entry struct {
 type Source interface {
 	AuditTrail(ctx context.Context, caseRef string) ([]store.AuditRow, error)
 	Service(ctx context.Context, id string) (store.Service, error)
+	Services(ctx context.Context) ([]store.Service, error)
 }
 
 // Timeline lists a case's decisions in ledger order.
@@ -48,6 +50,11 @@ func Timeline(ctx context.Context, src Source, caseRef string) ([]Entry, error) 
 		return nil, fmt.Errorf("fant ingen beslutninger for sak %s i revisjonsloggen", caseRef)
 	}
 	names := map[string]string{}
+	if all, err := src.Services(ctx); err == nil {
+		for _, s := range all {
+			names[s.ID] = s.Name
+		}
+	}
 	name := func(id string) string {
 		if id == "" {
 			return ""
@@ -69,11 +76,42 @@ func Timeline(ctx context.Context, src Source, caseRef string) ([]Entry, error) 
 			who = "samarbeid (automatisk)"
 		}
 		out = append(out, Entry{
-			Seq: r.Seq, When: r.OccurredAt, Who: who, Service: name(r.ServiceID), What: r.Summary,
+			Seq: r.Seq, When: r.OccurredAt, Who: who, Service: name(r.ServiceID), What: Readable(r.Summary, names),
 			Action: r.Action, LegalBasis: r.LegalBasis, Deadline: deadlineNote(r), DeadlineDate: deadlineDate(r),
 		})
 	}
 	return out, nil
+}
+
+// A ledger row's sentence is written by the workflow, which knows services by their IDs
+// («Steg 2: behov for samarbeid med bup.»). The row keeps what the workflow recorded (audit
+// verify compares it with the history, and the IDs stay true if a service is renamed); the
+// timeline says the directory's names where a person reads it (issue 14).
+
+// codeToken is a word of a sentence as IDs and codes are written: letters, digits, - and _.
+var codeToken = regexp.MustCompile(`[\p{L}\p{N}_-]+`)
+
+// codeWords say the codes a ledger sentence may quote (a reason for closing a case).
+var codeWords = map[string]string{
+	"personen_avslår":     "personen avslår samarbeid",
+	"tjenester_avsluttet": "tjenestene er avsluttet",
+	"slått_sammen":        "slått sammen med en annen sak",
+	"plan-aktiv":          "aktiv",
+	"plan-utkast":         "utkast",
+}
+
+// Readable is a ledger sentence with each service ID said as its name (names: ID → name)
+// and each code in words.
+func Readable(summary string, names map[string]string) string {
+	return codeToken.ReplaceAllStringFunc(summary, func(tok string) string {
+		if n, ok := names[tok]; ok && n != "" {
+			return n
+		}
+		if w, ok := codeWords[tok]; ok {
+			return w
+		}
+		return tok
+	})
 }
 
 // deadlineNote reads what a row says of its deadline.

@@ -64,6 +64,8 @@ type Bot struct {
 	// access records every look at a case's details (access.go); nil records nothing.
 	access AccessLog
 	nonces NonceStore
+	// ledger is where a closed case is read once Temporal no longer keeps it; nil reads none.
+	ledger Ledger
 }
 
 // Config for New.
@@ -85,6 +87,9 @@ type Config struct {
 	// Nonces remembers the signed requests already seen, to refuse a replay; share one
 	// (store.Store) between bot processes. Nil keeps them in this process only.
 	Nonces NonceStore
+	// Ledger is the audit ledger (store.Store): a closed case whose history Temporal no longer
+	// keeps is read from it. Optional.
+	Ledger Ledger
 }
 
 // New builds a bot.
@@ -101,7 +106,7 @@ func New(cfg Config) *Bot {
 	return &Bot{temporal: cfg.Temporal, slack: cfg.Slack, dir: cfg.Directory, signingSecret: cfg.SigningSecret,
 		log: cfg.Logger, now: time.Now, answerWithin: 2500 * time.Millisecond, municipality: cfg.Policy, metrics: cfg.Metrics,
 		httpClient: &http.Client{Timeout: 10 * time.Second}, language: i18n.Resolve("", cfg.Language), access: cfg.Access,
-		nonces: cfg.Nonces}
+		nonces: cfg.Nonces, ledger: cfg.Ledger}
 }
 
 // policy is the collaboration-duty policy a new case starts with (and keeps).

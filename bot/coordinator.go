@@ -47,12 +47,13 @@ func (b *Bot) openCoordinatorRequest(ctx context.Context, cmd slack.SlashCommand
 	if fields := strings.Fields(cmd.Text); len(fields) > 1 && caseRefPattern.MatchString(strings.ToUpper(fields[1])) {
 		ref = strings.ToUpper(fields[1]) // /samarbeid koordinator SAK-2026-0042: a case already open
 	}
-	return b.openCoordinatorRequestFor(ctx, cmd.UserID, cmd.TriggerID, cmd.ChannelID, ref, "")
+	return b.openCoordinatorRequestFor(ctx, cmd.UserID, cmd.TriggerID, cmd.ChannelID, ref, nil)
 }
 
 // openCoordinatorRequestFor opens the request modal for a case (a new reference when ref is
-// empty), with the origin preset when it is known.
-func (b *Bot) openCoordinatorRequestFor(ctx context.Context, userID, triggerID, channel, ref, origin string) error {
+// empty). From a collaboration case (from not nil) it does not ask what the case already
+// says (issue 14): whom it concerns and where the request comes from.
+func (b *Bot) openCoordinatorRequestFor(ctx context.Context, userID, triggerID, channel, ref string, from *caseOrigin) error {
 	staff, err := b.actor(ctx, userID)
 	if err != nil {
 		return err
@@ -75,9 +76,19 @@ func (b *Bot) openCoordinatorRequestFor(ctx context.Context, userID, triggerID, 
 		workflows.OriginRequest, tr.T("coord_new.from_request"),
 		workflows.OriginReport, tr.T("coord_new.from_report"),
 		workflows.OriginCollaboration, tr.T("coord_new.from_collaboration"))...)
-	for _, o := range originInput.Options {
-		if o.Value == origin {
-			originInput.InitialOption = o
+	md := metadata{Channel: channel}
+	intro := tr.T("coord_new.intro")
+	asked := []slack.Block{
+		input("målgruppe", tr.T("coord_new.subject_label"), "", false, slack.NewRadioButtonsBlockElement(fieldAction,
+			options(workflows.SubjectChild, tr.T("new_case.child"), workflows.SubjectExpected, tr.T("coord_new.subject_expected"),
+				workflows.SubjectAdult, tr.T("new_case.adult"))...)),
+	}
+	if from != nil {
+		md.WorkflowID = from.WorkflowID
+		if from.Subject != "" {
+			md.Subject = from.Subject
+			intro += "\n" + tr.T("hverdag2.coord_from_case", "Ref", ref, "Subject", subjectText(tr, from.Subject))
+			asked = nil
 		}
 	}
 	// When the request came in: the provisional answer's month counts from it (fvl § 11 a).
@@ -91,14 +102,16 @@ func (b *Bot) openCoordinatorRequestFor(ctx context.Context, userID, triggerID, 
 	for _, s := range services {
 		servicePairs = append(servicePairs, s.ID, s.Name)
 	}
-	view := modalIn(tr, callbackCoordNew, tr.T("coord_new.title"), tr.T("coord_new.submit"), metadata{Channel: channel},
-		slack.NewSectionBlock(mrkdwn(tr.T("coord_new.intro")), nil, nil),
+	blocks := []slack.Block{
+		slack.NewSectionBlock(mrkdwn(intro), nil, nil),
 		input("saksreferanse", tr.T("new_case.ref_label"), tr.T("coord_new.ref_hint"), false, textInput(false, ref)),
-		input("målgruppe", tr.T("coord_new.subject_label"), "", false, slack.NewRadioButtonsBlockElement(fieldAction,
-			options(workflows.SubjectChild, tr.T("new_case.child"), workflows.SubjectExpected, tr.T("coord_new.subject_expected"),
-				workflows.SubjectAdult, tr.T("new_case.adult"))...)),
-		input("type", tr.T("coord_new.kind_label"), "", false, slack.NewRadioButtonsBlockElement(fieldAction, options(kinds...)...)),
-		input("opphav", tr.T("coord_new.origin_label"), "", false, originInput),
+	}
+	blocks = append(blocks, asked...)
+	blocks = append(blocks, input("type", tr.T("coord_new.kind_label"), "", false, slack.NewRadioButtonsBlockElement(fieldAction, options(kinds...)...)))
+	if from == nil {
+		blocks = append(blocks, input("opphav", tr.T("coord_new.origin_label"), "", false, originInput))
+	}
+	blocks = append(blocks,
 		input("mottatt", tr.T("coord_new.received_label"), tr.T("coord_new.received_hint"), true, received),
 		// hol § 3-4 second paragraph: the person may say which service should coordinate.
 		input("ønske_hvem", tr.T("coord_wish.by_label"), tr.T("coord_wish.hint"), true, slack.NewRadioButtonsBlockElement(fieldAction,
@@ -109,9 +122,14 @@ func (b *Bot) openCoordinatorRequestFor(ctx context.Context, userID, triggerID, 
 		input("ønske_merknad", tr.T("coord_wish.note_label"), "", true, textInput(false, "")),
 		privacyNoteIn(tr),
 	)
+	view := modalIn(tr, callbackCoordNew, tr.T("coord_new.title"), tr.T("coord_new.submit"), md, blocks...)
 	_, err = b.slack.OpenViewContext(ctx, triggerID, view)
 	return err
 }
+
+// caseOrigin is the collaboration case a coordinator request is asked from: its workflow
+// and whom it concerns.
+type caseOrigin struct{ WorkflowID, Subject string }
 
 // startCoordinatorRequest starts the CoordinatorAppointment workflow from the request modal.
 func (b *Bot) startCoordinatorRequest(ctx context.Context, cb slack.InteractionCallback, md metadata) error {
@@ -137,6 +155,12 @@ func (b *Bot) startCoordinatorRequest(ctx context.Context, cb slack.InteractionC
 	}
 	origin := selectedValue(values, "opphav")
 	subject := selectedValue(values, "målgruppe")
+	if md.WorkflowID != "" { // asked from a collaboration case, which says these (issue 14)
+		origin = workflows.OriginCollaboration
+	}
+	if md.Subject != "" {
+		subject = md.Subject
+	}
 	if subject == workflows.SubjectExpected && kind != workflows.KindChildCoordinator {
 		return refuse("målgruppe", "coord_new.expected_child_only")
 	}
@@ -157,7 +181,9 @@ func (b *Bot) startCoordinatorRequest(ctx context.Context, cb slack.InteractionC
 		}
 		in.Wish = &workflows.CoordinationWish{By: by, ServiceID: wished, Note: note}
 	}
-	if origin == workflows.OriginCollaboration && len(staff.ServiceIDs) > 0 {
+	if md.WorkflowID != "" {
+		in.OriginWorkflowID = md.WorkflowID
+	} else if origin == workflows.OriginCollaboration && len(staff.ServiceIDs) > 0 {
 		in.OriginWorkflowID = workflows.WorkflowID(ref, staff.ServiceIDs[0])
 	}
 	opts := startOptions(workflows.CoordinatorWorkflowID(ref, kind), workflows.CaseInput{CaseRef: ref, InitiatingServiceID: ke.ID})
@@ -183,11 +209,12 @@ func (b *Bot) coordinatorBlockAction(ctx context.Context, cb slack.InteractionCa
 		return "", false, nil
 	}
 	if action.ActionID == actionCoordRequest { // on a collaboration case's message
-		st, err := b.status(ctx, md.WorkflowID)
+		st, err := b.caseForReading(ctx, md.WorkflowID)
 		if err != nil {
 			return "", true, err
 		}
-		return "", true, b.openCoordinatorRequestFor(ctx, cb.User.ID, cb.TriggerID, md.Channel, st.CaseRef, workflows.OriginCollaboration)
+		return "", true, b.openCoordinatorRequestFor(ctx, cb.User.ID, cb.TriggerID, md.Channel, st.CaseRef,
+			&caseOrigin{WorkflowID: md.WorkflowID, Subject: st.Subject})
 	}
 	staff, err := b.actor(ctx, cb.User.ID)
 	if err != nil {
@@ -241,7 +268,8 @@ func (b *Bot) coordinatorBlockAction(ctx context.Context, cb slack.InteractionCa
 		}
 		blocks = append(blocks,
 			input("koordinator", tr.T("coord.coordinator_label"), "", false, slack.NewOptionsSelectBlockElement(slack.OptTypeUser, plain(tr.T("coord.pick_person")), fieldAction)),
-			input("tjeneste", tr.T("coord.service_label"), "", false, slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(tr.T("modal.select_service")), fieldAction, options(pairs...)...)),
+			// The directory knows where the person works; asked only of someone in several (issue 14).
+			input("tjeneste", tr.T("coord.service_label"), tr.T("hverdag2.coord_service_hint"), true, slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(tr.T("modal.select_service")), fieldAction, options(pairs...)...)),
 			input("ansvar_begrunnelse", tr.T("coord_wish.reason_label"), tr.T("coord_wish.reason_hint"), true, textInput(true, "")),
 		)
 		if kind.HealthPersonnel {
@@ -373,12 +401,12 @@ func (b *Bot) coordinatorViewSubmission(ctx context.Context, cb slack.Interactio
 		name, arg = workflows.UpdateCoordinatorProvisional, workflows.ProvisionalAnswer{Actor: actor, ExpectedBy: expected, Reason: reason}
 	case "k_oppnevn":
 		user := values["koordinator"][fieldAction].SelectedUser
-		named := user
-		if st, err := b.dir.StaffBySlackUser(ctx, user); err == nil {
-			named = st.Name
+		service, named, err := b.nomineeService(ctx, user, selectedValue(values, "tjeneste"))
+		if err != nil {
+			return true, err
 		}
 		name, arg = workflows.UpdateCoordinatorName, workflows.CoordinatorNomination{Actor: actor, CoordinatorSlackUserID: user,
-			CoordinatorName: named, ServiceID: selectedValue(values, "tjeneste"), HealthPersonnel: len(selectedValues(values, "helsepersonell")) > 0,
+			CoordinatorName: named, ServiceID: service, HealthPersonnel: len(selectedValues(values, "helsepersonell")) > 0,
 			ResponsibilityReason: inputValue(values, "ansvar_begrunnelse")}
 	case actionCoordDecline:
 		name, arg = workflows.UpdateCoordinatorAnswer, workflows.NominationAnswer{Actor: actor, Accept: false, Reason: reason}
@@ -406,6 +434,35 @@ func (b *Bot) coordinatorViewSubmission(ctx context.Context, cb slack.Interactio
 	}
 	_, err = b.update(ctx, md.WorkflowID, updateID, name, arg)
 	return true, err
+}
+
+// nomineeService is the service a named coordinator coordinates from, and her name: the one
+// picked in the modal, else the one service the directory has her in. Someone in several
+// services is asked which (the refusal names them); someone the directory lacks, or who
+// works in none, is asked to pick one.
+func (b *Bot) nomineeService(ctx context.Context, user, picked string) (service, name string, err error) {
+	name = user
+	staff, derr := b.dir.StaffBySlackUser(ctx, user)
+	if derr == nil {
+		name = staff.Name
+	}
+	if picked != "" {
+		return picked, name, nil
+	}
+	if derr != nil && !errors.Is(derr, store.ErrNotFound) {
+		return "", "", derr
+	}
+	switch len(staff.ServiceIDs) {
+	case 1:
+		return staff.ServiceIDs[0], name, nil
+	case 0:
+		return "", "", refuse("tjeneste", "hverdag2.coord_service_unknown", "User", user)
+	}
+	var names []string
+	for _, id := range staff.ServiceIDs {
+		names = append(names, b.serviceName(ctx, id))
+	}
+	return "", "", refuse("tjeneste", "hverdag2.coord_service_pick", "User", user, "Services", strings.Join(names, ", "))
 }
 
 func (b *Bot) coordinatorStatus(ctx context.Context, workflowID string) (workflows.CoordinatorStatus, error) {

@@ -133,7 +133,7 @@ func digestLine(ctx context.Context, tr *i18n.Translator, dir Directory, it stor
 }
 
 // digestStep names the step whose deadline passed: a coordinator case's step, or a
-// collaboration step's short name; a step it does not know as it came.
+// collaboration step's short name.
 func digestStep(tr *i18n.Translator, it store.DigestItem) string {
 	if isCoordinatorCase(it.WorkflowID) {
 		return coordStepTitleIn(tr, it.Step)
@@ -141,8 +141,7 @@ func digestStep(tr *i18n.Translator, it store.DigestItem) string {
 	if key := workflows.StepNameKey(workflows.Step(it.Step)); key != "" {
 		return tr.T(string(key))
 	}
-	if it.Step == "svar" { // a contacted service's answer, in the reader's language
-		return stepTitleIn(tr, it.Step)
-	}
-	return it.Step
+	// a contacted service's answer ("svar"), a suggestion or an evaluation, in the reader's
+	// language; a step it does not know as it came
+	return stepTitleIn(tr, it.Step)
 }

@@ -111,7 +111,7 @@ func TestRefusalSaysServiceNames(t *testing.T) {
 		t.Fatalf("%q", got)
 	}
 	got = b.userMessageIn(tr, refusal(i18n.Msg("refusal.ke_only", "Unit", "", "Ref", "SAK-2026-0001")))
-	if !strings.Contains(got, "(Koordinerende enhet i Bergen)") {
+	if !strings.Contains(got, "Bare ansatte i Koordinerende enhet i Bergen kan") {
 		t.Fatalf("%q", got)
 	}
 	got = b.userMessageIn(tr, refusal(i18n.Msg("refusal.contact_no_basis", "Service", "ukjent-id")))

@@ -24,6 +24,8 @@ type metadata struct {
 	// Home is set when the modal was opened from the Home tab, which is redrawn once the
 	// answer is in, so the task it answered leaves the list.
 	Home bool `json:"h,omitempty"`
+	// Subject is whom the case concerns, when the modal does not ask because the case says.
+	Subject string `json:"g,omitempty"`
 }
 
 // Button values carry the workflow and the service the button is about.
@@ -162,6 +164,19 @@ func (b *Bot) blockAction(ctx context.Context, tr *i18n.Translator, cb slack.Int
 		return tr.T("samtykke.suggestion_dropped", "Service", b.serviceName(ctx, serviceID)), nil
 	}
 
+	if action.ActionID == actionDetails {
+		// A closed case is still read, as far as the viewer's basis goes (closedcase.go).
+		st, err := b.caseForReading(ctx, workflowID)
+		if err != nil {
+			return "", err
+		}
+		view, err := b.openCaseDetails(ctx, tr, staff, workflowID, st)
+		if err != nil {
+			return "", err
+		}
+		_, err = b.slack.OpenViewContext(ctx, cb.TriggerID, view)
+		return "", err
+	}
 	st, err := b.status(ctx, workflowID)
 	if err != nil {
 		return "", err
@@ -212,10 +227,6 @@ func (b *Bot) blockAction(ctx context.Context, tr *i18n.Translator, cb slack.Int
 		view = withdrawView(tr, st.CaseRef, b.serviceName(ctx, serviceID), md)
 	case actionCloseCase:
 		view = closeView(tr, st.CaseRef, md)
-	case actionDetails:
-		if view, err = b.openCaseDetails(ctx, tr, staff, workflowID, st); err != nil {
-			return "", err
-		}
 	default:
 		return "", refuse("", "err.unknown_button")
 	}

@@ -231,6 +231,7 @@ func detailsView(tr *i18n.Translator, st workflows.Status, scope access.Scope, n
 	if scope == access.Coordinate {
 		head = append(head, tr.T("access.coordinate_note"))
 	}
+	head = append(head, closedLines(tr, st, scope)...)
 	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(strings.Join(head, "\n")), nil, nil)}
 	for _, s := range st.Services {
 		lines := []string{tr.T("details.service", "Service", name(ctx, s.ServiceID), "State", serviceLine(tr, s))}
@@ -239,19 +240,28 @@ func detailsView(tr *i18n.Translator, st workflows.Status, scope access.Scope, n
 			continue
 		}
 		if a := s.Assessment; a != nil {
-			if scope == access.Whole {
-				lines = append(lines, tr.T("details.assessed", "User", a.By, "Reason", a.Reason))
+			about, reason := a.About, a.Reason
+			if s.SuggestedBy != "" && (about == "" || strings.HasPrefix(about, "foreslått av ")) {
+				// The workflow wrote these with the suggesting service's ID; say it by name.
+				about = tr.T("hverdag2.suggested", "Service", name(ctx, s.SuggestedBy))
+				reason = about
 			}
-			if a.About != "" {
-				lines = append(lines, tr.T("details.about", "About", a.About))
+			if scope == access.Whole {
+				lines = append(lines, tr.T("details.assessed", "User", a.By, "Date", a.At, "Reason", reason))
+			}
+			if about != "" {
+				lines = append(lines, tr.T("details.about", "About", about))
 			}
 		}
 		if c := s.Consent; c != nil && scope == access.Whole {
 			lines = append(lines, tr.T("details.basis", "Basis", basisText(tr, c.Basis), "Form", basisText(tr, c.Form),
-				"Statute", c.StatutoryBasis, "User", c.By))
+				"Statute", c.StatutoryBasis, "User", c.By, "Date", c.At))
+		}
+		if c := s.Contact; c != nil && !c.RequestedAt.IsZero() {
+			lines = append(lines, tr.T("hverdag2.requested", "Date", c.RequestedAt))
 		}
 		if c := s.Contact; c != nil && c.Answer != "" {
-			answer := tr.T("details.answer", "User", c.AnsweredBy, "Answer", answerTextIn(tr, c.Answer))
+			answer := tr.T("details.answer", "User", c.AnsweredBy, "Date", c.AnsweredAt, "Answer", answerTextIn(tr, c.Answer))
 			if c.ContactPerson != "" {
 				answer += tr.T("details.contact_person", "Person", c.ContactPerson)
 			}
@@ -263,6 +273,27 @@ func detailsView(tr *i18n.Translator, st workflows.Status, scope access.Scope, n
 		blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(strings.Join(lines, "\n")), nil, nil))
 	}
 	return modalIn(tr, "detaljer", tr.T("details.title", "Ref", st.CaseRef), "", metadata{}, blocks...)
+}
+
+// closedLines say how a closed case ended, as far as scope allows: the outcome, and for a
+// case closed by decision who closed it, when and why (the free text for the whole case
+// only). A contacted service reads only that the case is closed.
+func closedLines(tr *i18n.Translator, st workflows.Status, scope access.Scope) []string {
+	if st.Step != workflows.StepDone {
+		return nil
+	}
+	if scope == access.Shared {
+		return []string{tr.T("hverdag2.closed")}
+	}
+	c := st.Closed
+	if c == nil {
+		return []string{tr.T("hverdag2.closed_outcome", "Outcome", outcomeTextIn(tr, st.Outcome))}
+	}
+	lines := []string{tr.T("hverdag2.closed_by", "User", c.By, "Date", c.At, "Reason", closeReasonText(tr, c.Reason))}
+	if c.Text != "" && scope == access.Whole {
+		lines = append(lines, tr.T("hverdag2.closed_text", "Text", c.Text))
+	}
+	return lines
 }
 
 func (b *Bot) serviceName(ctx context.Context, id string) string {

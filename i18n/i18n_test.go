@@ -218,7 +218,7 @@ func TestArgumentsPluralsAndFallback(t *testing.T) {
 		t.Errorf("%q", got)
 	}
 	// A key argument is said in the same language; a list of them joined.
-	if got := For(English).T("refusal.coord_decided", "Title", Key("kind.child_coordinator"), "Ref", "SAK-1"); got != "The request for a child coordinator in case SAK-1 has already been decided." {
+	if got := For(English).T("refusal.coord_decided", "Title", Key("kind.child_coordinator"), "Ref", "SAK-1"); !strings.HasPrefix(got, "The request for a child coordinator in case SAK-1 has already been decided.") {
 		t.Errorf("%q", got)
 	}
 	if got := nn.T("refusal.plan_incomplete", "Missing", KeyList{"plan_item.goals", "plan_item.consent"}); !strings.Contains(got, "måla, ressursane og behova til personen; samtykke til planen") {

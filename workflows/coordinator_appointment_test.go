@@ -284,7 +284,7 @@ func TestEveryConditionMustBeAnswered(t *testing.T) {
 	h.at(6*time.Hour, "slutt", UpdateCoordinatorEnd, CoordinationEnd{Actor: coordKE, Reason: "familien trakk seg"})
 	st := h.runCoord(coordInput(KindChildCoordinator))
 	h.refused("tre", "«behov for andre velferdstjenester» er ikke vurdert")
-	h.refused("ukjent", "Ukjent vilkår")
+	h.refused("ukjent", "et vilkår samarbeid ikke kjenner")
 	h.refused("uten-begrunnelse", "begrunnelse")
 	h.refused("fnr", "fødselsnummer")
 	h.accepted("alle")
@@ -307,7 +307,7 @@ func TestCoordinatorNonKEActorRefused(t *testing.T) {
 	h.at(5*time.Hour, "slutt", UpdateCoordinatorEnd, CoordinationEnd{Actor: coordKE, Reason: "personen trakk seg"})
 	h.runCoord(coordInput(KindCoordinator))
 	for _, id := range []string{"kari-vurderer", "kari-oppnevner", "kari-avslutter"} {
-		h.refused(id, "Bare ansatte i koordinerende enhet")
+		h.refused(id, "Bare ansatte i "+coordKEID+" kan gjøre dette") // the bot says the unit by name
 	}
 	h.accepted("vurder")
 	h.accepted("slutt")
