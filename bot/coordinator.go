@@ -109,7 +109,7 @@ func (b *Bot) openCoordinatorRequestFor(ctx context.Context, userID, triggerID, 
 		input("ønske_merknad", tr.T("coord_wish.note_label"), "", true, textInput(false, "")),
 		privacyNoteIn(tr),
 	)
-	_, err = b.slack.OpenViewContext(ctx, triggerID, view)
+	_, err = b.openView(ctx, triggerID, view)
 	return err
 }
 
@@ -171,7 +171,7 @@ func (b *Bot) startCoordinatorRequest(ctx context.Context, cb slack.InteractionC
 		return err
 	}
 	if md.Channel != "" {
-		_, _ = b.slack.PostEphemeralContext(ctx, md.Channel, cb.User.ID, slack.MsgOptionText(
+		_, _ = b.postEphemeral(ctx, md.Channel, cb.User.ID, slack.MsgOptionText(
 			b.textsFor(staff).T("coord_new.sent", "Title", workflows.KindTitleKey(kind), "Ref", ref), false))
 	}
 	return nil
@@ -282,7 +282,7 @@ func (b *Bot) coordinatorBlockAction(ctx context.Context, cb slack.InteractionCa
 	default:
 		return "", true, refuse("", "err.unknown_button")
 	}
-	_, err = b.slack.OpenViewContext(ctx, cb.TriggerID, view)
+	_, err = b.openView(ctx, cb.TriggerID, view)
 	return "", true, err
 }
 
