@@ -200,7 +200,7 @@ func (b *Bot) handleEvent(w http.ResponseWriter, r *http.Request) {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			if err := b.publishHome(ctx, ev.Event.User); err != nil {
-				b.log.Warn("kunne ikke tegne Hjem-fanen", "bruker", ev.Event.User, "feil", err)
+				b.homeNotDrawn(ctx, ev.Event.User, err)
 			}
 		}()
 	}

@@ -25,7 +25,7 @@ func (b *Bot) handleCommand(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, b.workspaceTexts().T("http.bad_command"), http.StatusBadRequest)
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), b.answerWithin)
+	ctx, cancel := context.WithTimeout(withTrigger(r.Context(), time.Now()), b.answerWithin)
 	defer cancel()
 	tr := b.texts(ctx, cmd.UserID)
 	fields := strings.Fields(cmd.Text)
@@ -132,7 +132,7 @@ func (b *Bot) openNewCase(ctx context.Context, tr *i18n.Translator, cmd slack.Sl
 		}
 	}
 	view := newCaseView(tr, ref, own, metadata{Channel: cmd.ChannelID})
-	_, err = b.slack.OpenViewContext(ctx, cmd.TriggerID, view)
+	_, err = b.openView(ctx, cmd.TriggerID, view)
 	return err
 }
 
@@ -181,7 +181,7 @@ func (b *Bot) startCase(ctx context.Context, cb slack.InteractionCallback, md me
 	b.log.Info("sak opprettet", "sak", ref, "tjeneste", svc.ID, "av", cb.User.ID)
 	b.followCoordinator(ctx, ref, id)
 	if md.Channel != "" {
-		_, _ = b.slack.PostEphemeralContext(ctx, md.Channel, cb.User.ID, slack.MsgOptionText(
+		_, _ = b.postEphemeral(ctx, md.Channel, cb.User.ID, slack.MsgOptionText(
 			b.textsFor(staff).T("case.created", "Ref", ref, "Service", svc.Name, "Channel", svc.SlackChannel), false))
 	}
 	return nil

@@ -123,7 +123,7 @@ func (b *Bot) openCoordinatorRequestFor(ctx context.Context, userID, triggerID, 
 		privacyNoteIn(tr),
 	)
 	view := modalIn(tr, callbackCoordNew, tr.T("coord_new.title"), tr.T("coord_new.submit"), md, blocks...)
-	_, err = b.slack.OpenViewContext(ctx, triggerID, view)
+	_, err = b.openView(ctx, triggerID, view)
 	return err
 }
 
@@ -197,7 +197,7 @@ func (b *Bot) startCoordinatorRequest(ctx context.Context, cb slack.InteractionC
 		return err
 	}
 	if md.Channel != "" {
-		_, _ = b.slack.PostEphemeralContext(ctx, md.Channel, cb.User.ID, slack.MsgOptionText(
+		_, _ = b.postEphemeral(ctx, md.Channel, cb.User.ID, slack.MsgOptionText(
 			b.textsFor(staff).T("coord_new.sent", "Title", workflows.KindTitleKey(kind), "Ref", ref), false))
 	}
 	return nil
@@ -310,7 +310,7 @@ func (b *Bot) coordinatorBlockAction(ctx context.Context, cb slack.InteractionCa
 	default:
 		return "", true, refuse("", "err.unknown_button")
 	}
-	_, err = b.slack.OpenViewContext(ctx, cb.TriggerID, view)
+	_, err = b.openView(ctx, cb.TriggerID, view)
 	return "", true, err
 }
 

@@ -52,7 +52,7 @@ func (b *Bot) evaluationBlockAction(ctx context.Context, cb slack.InteractionCal
 	if action.ActionID == actionEvalDate {
 		view = evaluationDateView(tr, st.CaseRef, st.Due, md)
 	}
-	_, err = b.slack.OpenViewContext(ctx, cb.TriggerID, view)
+	_, err = b.openView(ctx, cb.TriggerID, view)
 	return "", true, err
 }
 

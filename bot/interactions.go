@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -88,10 +87,11 @@ func (b *Bot) handleBlockAction(w http.ResponseWriter, cb slack.InteractionCallb
 		return
 	}
 	action := cb.ActionCallback.BlockActions[0]
+	arrived := time.Now() // the trigger_id's 3 seconds run from about now
 	b.inflight.Add(1)
 	go func() {
 		defer b.inflight.Done()
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		ctx, cancel := context.WithTimeout(withTrigger(context.Background(), arrived), 30*time.Second)
 		defer cancel()
 		tr := b.texts(ctx, cb.User.ID)
 		reply, err := b.blockAction(ctx, tr, cb, action)
@@ -104,7 +104,7 @@ func (b *Bot) handleBlockAction(w http.ResponseWriter, cb slack.InteractionCallb
 			// A button in the Home tab has no channel to answer in: redraw the tab with
 			// the answer on top.
 			if err := b.publishHome(ctx, cb.User.ID, reply); err != nil {
-				b.log.Warn("kunne ikke tegne Hjem-fanen", "bruker", cb.User.ID, "feil", err)
+				b.homeNotDrawn(ctx, cb.User.ID, err)
 			}
 		default:
 			b.respond(ctx, cb.ResponseURL, reply)
@@ -230,7 +230,7 @@ func (b *Bot) blockAction(ctx context.Context, tr *i18n.Translator, cb slack.Int
 	default:
 		return "", refuse("", "err.unknown_button")
 	}
-	_, err = b.slack.OpenViewContext(ctx, cb.TriggerID, view)
+	_, err = b.openView(ctx, cb.TriggerID, view)
 	return "", err
 }
 
@@ -253,7 +253,7 @@ func (b *Bot) handleViewSubmission(w http.ResponseWriter, cb slack.InteractionCa
 		err := b.viewSubmission(ctx, cb, md)
 		if err == nil && md.Home {
 			if err := b.publishHome(ctx, cb.User.ID); err != nil {
-				b.log.Warn("kunne ikke tegne Hjem-fanen", "bruker", cb.User.ID, "feil", err)
+				b.homeNotDrawn(ctx, cb.User.ID, err)
 			}
 		}
 		mu.Lock()
@@ -265,7 +265,7 @@ func (b *Bot) handleViewSubmission(w http.ResponseWriter, cb slack.InteractionCa
 			if err != nil {
 				text = b.userMessageIn(tr, err)
 			}
-			_, _ = b.slack.PostEphemeralContext(ctx, md.Channel, cb.User.ID, slack.MsgOptionText(text, false))
+			_, _ = b.postEphemeral(ctx, md.Channel, cb.User.ID, slack.MsgOptionText(text, false))
 		}
 		result <- err
 	}()
@@ -393,18 +393,7 @@ func (b *Bot) respond(ctx context.Context, responseURL, text string) {
 	if responseURL == "" {
 		return
 	}
-	body, _ := json.Marshal(map[string]any{"response_type": "ephemeral", "replace_original": false, "text": text})
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, responseURL, bytes.NewReader(body))
-	if err != nil {
-		return
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := b.httpClient.Do(req)
-	if err != nil {
-		b.log.Warn("kunne ikke svare via response_url", "feil", err)
-		return
-	}
-	resp.Body.Close()
+	_ = b.postResponse(ctx, responseURL, map[string]any{"response_type": "ephemeral", "replace_original": false, "text": text})
 }
 
 // stateValues is a modal's input, empty when the payload carries no state (a malformed

@@ -220,7 +220,7 @@ func (b *Bot) publishHome(ctx context.Context, userID string, notice ...string) 
 		blocks = append(blocks, overviewBlocks(tr, *report)...)
 	}
 	blocks = append(blocks, slack.NewContextBlock("", mrkdwn(tr.T("mine.home_footer", "Date", b.now()))))
-	_, err = b.slack.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: userID,
+	_, err = b.publishView(ctx, slack.PublishViewContextRequest{UserID: userID,
 		View: slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}}})
 	return err
 }

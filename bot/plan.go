@@ -148,7 +148,7 @@ func (b *Bot) planBlockAction(ctx context.Context, cb slack.InteractionCallback,
 	default:
 		return "", true, refuse("", "err.unknown_button")
 	}
-	_, err = b.slack.OpenViewContext(ctx, cb.TriggerID, view)
+	_, err = b.openView(ctx, cb.TriggerID, view)
 	return "", true, err
 }
 

@@ -165,9 +165,25 @@ func (c *blockChecker) text(v any, ptr string, required, plainOnly bool, max int
 	}
 	if _, ok := m["text"].(string); !ok {
 		c.fail(ptr+"/text", "missing required field: text")
+	} else if str(m["text"]) == "" {
+		c.fail(ptr+"/text", "must be more than 0 characters")
 	} else if max > 0 && runes(str(m["text"])) > max {
 		c.fail(ptr+"/text", "must be less than %d characters", max+1)
 	}
+}
+
+// confirm checks a confirmation dialog (Slack's limits: title 100, text 300, the two
+// buttons 30 each).
+func (c *blockChecker) confirm(v any, ptr string) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		c.fail(ptr, "must be a confirmation object")
+		return
+	}
+	c.text(m["title"], ptr+"/title", true, true, 100)
+	c.text(m["text"], ptr+"/text", true, false, 300)
+	c.text(m["confirm"], ptr+"/confirm", true, true, 30)
+	c.text(m["deny"], ptr+"/deny", true, true, 30)
 }
 
 // uniqueID applies Slack's rules to an object's block_id or action_id: Slack fills in one
@@ -210,6 +226,9 @@ func (c *blockChecker) element(v any, ptr string, actionIDs map[string]bool) {
 		return
 	}
 	c.uniqueID(el, "action_id", ptr, actionIDs)
+	if el["confirm"] != nil {
+		c.confirm(el["confirm"], ptr+"/confirm")
+	}
 	switch typ {
 	case "button":
 		c.text(el["text"], ptr+"/text", true, true, 75)
@@ -223,29 +242,78 @@ func (c *blockChecker) element(v any, ptr string, actionIDs map[string]bool) {
 		if max == 0 {
 			max = 100
 		}
+		list, _ := el["options"].([]any)
+		groups, hasGroups := el["option_groups"].([]any)
+		grouped := typ == "static_select" || typ == "multi_static_select"
+		switch {
+		case hasGroups && !grouped:
+			c.fail(ptr+"/option_groups", "option_groups is not allowed for %s", typ)
+		case hasGroups && el["options"] != nil:
+			c.fail(ptr+"/options", "must provide either options or option_groups, not both")
+		}
+		if len(list) > max {
+			c.fail(ptr+"/options", "must have no more than %d items", max)
+		}
+		if len(groups) > 100 {
+			c.fail(ptr+"/option_groups", "must have no more than 100 items")
+		}
+		for i, g := range groups {
+			gptr := fmt.Sprintf("%s/option_groups/%d", ptr, i)
+			gm, ok := g.(map[string]any)
+			if !ok {
+				c.fail(gptr, "must be an object")
+				continue
+			}
+			c.text(gm["label"], gptr+"/label", true, true, 75)
+			gl, _ := gm["options"].([]any)
+			if len(gl) == 0 {
+				c.fail(gptr+"/options", "must have at least 1 item")
+			}
+			if len(gl) > 100 {
+				c.fail(gptr+"/options", "must have no more than 100 items")
+			}
+		}
 		opts := elementOptions(el)
 		if len(opts) == 0 {
 			c.fail(ptr+"/options", "must provide options or option_groups")
-		}
-		if len(opts) > max {
-			c.fail(ptr+"/options", "must have no more than %d items", max)
 		}
 		seen := map[string]bool{}
 		for i, o := range opts {
 			optPtr := fmt.Sprintf("%s/options/%d", ptr, i)
 			c.text(o["text"], optPtr+"/text", true, typ != "radio_buttons" && typ != "checkboxes", 75)
+			c.text(o["description"], optPtr+"/description", false, false, 75)
 			c.maxLen(o["value"], optPtr+"/value", 150)
 			if seen[str(o["value"])] {
 				c.fail(optPtr+"/value", "option value %q is used more than once", str(o["value"]))
 			}
 			seen[str(o["value"])] = true
 		}
-		if typ == "static_select" || typ == "multi_static_select" {
+		// An initial option must be one of the options (Slack compares the value).
+		initial, _ := el["initial_options"].([]any)
+		if o, ok := el["initial_option"].(map[string]any); ok {
+			initial = append(initial, o)
+		}
+		for _, o := range initial {
+			if m, ok := o.(map[string]any); ok && !seen[str(m["value"])] {
+				c.fail(ptr+"/initial_option", "initial option %q must be one of the options", str(m["value"]))
+			}
+		}
+		if grouped {
 			c.text(el["placeholder"], ptr+"/placeholder", false, true, 150)
+		}
+		if n, ok := jsonInt(el["max_selected_items"]); ok && n < 1 {
+			c.fail(ptr+"/max_selected_items", "must be at least 1")
 		}
 	case "plain_text_input", "email_text_input", "url_text_input", "number_input":
 		c.text(el["placeholder"], ptr+"/placeholder", false, true, 150)
 		c.maxLen(el["initial_value"], ptr+"/initial_value", 3000)
+		if typ == "plain_text_input" {
+			for _, k := range []string{"max_length", "min_length"} {
+				if n, ok := jsonInt(el[k]); ok && (n < 0 || n > 3000) {
+					c.fail(ptr+"/"+k, "must be between 0 and 3000")
+				}
+			}
+		}
 	case "datepicker":
 		if d := str(el["initial_date"]); d != "" {
 			if _, err := time.Parse(time.DateOnly, d); err != nil {
@@ -253,6 +321,15 @@ func (c *blockChecker) element(v any, ptr string, actionIDs map[string]bool) {
 			}
 		}
 	}
+}
+
+// notInInput are the elements Slack refuses in an input block: they act at once, so they
+// belong in a section's accessory or an actions block.
+var notInInput = map[string]bool{"button": true, "overflow": true, "image": true, "workflow_button": true}
+
+func mapOf(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
 }
 
 // elementOptions returns an element's options, those in option_groups included.
@@ -347,7 +424,16 @@ func normalizeBlocks(raw json.RawMessage, surf surface, base string) (json.RawMe
 				c.fail(ptr+"/elements", "must have no more than %d items", max)
 			}
 			for j, el := range els {
-				c.element(el, fmt.Sprintf("%s/elements/%d", ptr, j), actionIDs)
+				elPtr := fmt.Sprintf("%s/elements/%d", ptr, j)
+				elType := str(mapOf(el)["type"])
+				isText := elType == "plain_text" || elType == "mrkdwn" || elType == "image"
+				switch {
+				case typ == "context" && !isText && elType != "":
+					c.fail(elPtr+"/type", "context elements must be image, plain_text or mrkdwn, not %s", elType)
+				case typ == "actions" && isText:
+					c.fail(elPtr+"/type", "actions elements must be interactive, not %s", elType)
+				}
+				c.element(el, elPtr, actionIDs)
 			}
 		case "input":
 			c.text(b["label"], ptr+"/label", true, true, 2000)
@@ -355,7 +441,16 @@ func normalizeBlocks(raw json.RawMessage, surf surface, base string) (json.RawMe
 			if b["element"] == nil {
 				c.fail(ptr+"/element", "missing required field: element")
 			} else {
+				if t := str(mapOf(b["element"])["type"]); notInInput[t] {
+					c.fail(ptr+"/element/type", "%s is not allowed in an input block", t)
+				}
 				c.element(b["element"], ptr+"/element", actionIDs)
+			}
+		case "markdown":
+			if t, ok := b["text"].(string); !ok || t == "" {
+				c.fail(ptr+"/text", "missing required field: text")
+			} else if runes(t) > 12000 {
+				c.fail(ptr+"/text", "must be less than 12001 characters")
 			}
 		case "image":
 			if str(b["image_url"]) == "" && b["slack_file"] == nil {
@@ -364,6 +459,9 @@ func normalizeBlocks(raw json.RawMessage, surf surface, base string) (json.RawMe
 			if str(b["alt_text"]) == "" {
 				c.fail(ptr+"/alt_text", "missing required field: alt_text")
 			}
+			c.maxLen(b["image_url"], ptr+"/image_url", 3000)
+			c.maxLen(b["alt_text"], ptr+"/alt_text", 2000)
+			c.text(b["title"], ptr+"/title", false, true, 2000)
 		}
 	}
 	if len(c.errs) > 0 {

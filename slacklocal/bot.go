@@ -145,6 +145,9 @@ func (s *Server) SlashCommand(userID, channelID, command, text string) (Reply, e
 		reply.Text = string(body)
 	}
 	blocks, errs := normalizeBlocks(reply.Blocks, surfaceMessage, "/blocks")
+	if runes(reply.Text) > maxMessageText {
+		errs = append(errs, fmt.Sprintf("[ERROR] msg_too_long: text is %d characters, Slack takes %d", runes(reply.Text), maxMessageText))
+	}
 	if len(errs) > 0 {
 		err := fmt.Errorf("boten svarte på %s med ugyldige blokker: %s", command, strings.Join(errs, "; "))
 		s.noteBotError(userID, err)

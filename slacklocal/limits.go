@@ -3,6 +3,7 @@ package slacklocal
 import (
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,8 +29,8 @@ import (
 // The limit is off unless Options.RateLimit or SetRateLimit turns it on: existing users of
 // the stand-in (the benchmark among them) post faster than Slack allows, into one channel.
 //
-// Faults (InjectFault, FailWebAPI, FailWebAPIFor) make every Web API call fail before it is
-// carried out, as an outage or Slack's rate limiter in front of the API does: nothing is
+// Faults (InjectFault, FailWebAPI, FailWebAPIFor, FailMethod) make every Web API call (or
+// every call of the methods named) fail before it is carried out, as an outage or Slack's rate limiter in front of the API does: nothing is
 // posted, so a retry must not duplicate anything. Response URLs are not affected.
 //
 // Time is the stand-in's clock (Options.Now), so a test with a fake clock moves the bucket
@@ -51,6 +52,10 @@ type Fault struct {
 	Calls      int           // fail this many calls, then stop (0: no limit by count)
 	For        time.Duration // fail calls for this long from now, then stop (0: no limit by time)
 	RetryAfter time.Duration // Retry-After of a 429, rounded up to whole seconds; default 1 s
+	// Methods, when set, limits the fault to these Web API methods ("views.open", ...):
+	// other calls go through and do not count against Calls. Slack's limits are per
+	// method (tiers), so one method can be refused while the others work.
+	Methods []string
 }
 
 // LimitStats counts the Web API calls the stand-in refused.
@@ -110,6 +115,12 @@ func (s *Server) InjectFault(f Fault) {
 
 // FailWebAPI makes the next n Web API calls fail with status (a 429 carries Retry-After: 1).
 func (s *Server) FailWebAPI(status, n int) { s.InjectFault(Fault{Status: status, Calls: max(n, 1)}) }
+
+// FailMethod makes the next n calls of one Web API method fail with status (a 429 carries
+// Retry-After: 1); other methods go through.
+func (s *Server) FailMethod(method string, status, n int) {
+	s.InjectFault(Fault{Status: status, Calls: max(n, 1), Methods: []string{method}})
+}
 
 // FailWebAPIFor makes every Web API call fail with status for d.
 func (s *Server) FailWebAPIFor(status int, d time.Duration) {
@@ -196,7 +207,7 @@ func (l *limits) check(method, channel string, now time.Time) (int, time.Duratio
 	if f := l.fault; f != nil {
 		if (!f.until.IsZero() && !now.Before(f.until)) || f.left == 0 {
 			l.fault = nil
-		} else {
+		} else if len(f.Methods) == 0 || slices.Contains(f.Methods, method) {
 			if f.left > 0 {
 				f.left--
 			}

@@ -189,8 +189,15 @@ func (s *Server) wireMessage(m *Message) map[string]any {
 	return out
 }
 
+// maxMessageText is the longest message text Slack takes (chat.postMessage documents
+// msg_too_long for longer; Slack's changelog says 40,000 characters).
+const maxMessageText = 40000
+
 // messageContent reads text and blocks of chat.postMessage, chat.postEphemeral and chat.update.
 func messageContent(a apiArgs) (string, json.RawMessage, map[string]any) {
+	if runes(a.str("text")) > maxMessageText {
+		return "", nil, apiError("msg_too_long")
+	}
 	blocks, errs := normalizeBlocks(a.raw("blocks"), surfaceMessage, "/blocks")
 	if len(errs) > 0 {
 		return "", nil, apiError("invalid_blocks", errs...)
@@ -496,6 +503,10 @@ func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 	}
 	if t.uses >= responseURLUses {
 		writeJSON(w, http.StatusNotFound, apiError("used_url"))
+		return
+	}
+	if runes(body.Text) > maxMessageText {
+		writeJSON(w, http.StatusBadRequest, apiError("msg_too_long"))
 		return
 	}
 	blocks, errs := normalizeBlocks(body.Blocks, surfaceMessage, "/blocks")
