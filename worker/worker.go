@@ -34,6 +34,7 @@ func Register(r sdkworker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflow(workflows.CoordinatorAppointment)
 	r.RegisterWorkflow(workflows.IndividualPlan)
 	r.RegisterWorkflow(workflows.KEDigest)
+	r.RegisterWorkflow(workflows.RedeliverNotices)
 	r.RegisterActivity(acts)
 }
 
