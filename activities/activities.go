@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"go.temporal.io/sdk/activity"
 )
 
 // Messenger posts and updates the prompts people answer.
@@ -80,6 +82,10 @@ type Notice struct {
 	Progress []ServiceProgress
 	// Replace, when set, updates that earlier message instead of posting a new one.
 	Replace *Posted
+	// Key names this notice for as long as it lives (the run and activity that send it): the
+	// messenger remembers its Slack message by it, so a retried activity posts it once.
+	// Notify sets it; empty outside an activity.
+	Key string `json:",omitempty"`
 	// CoordinatorUserID and CoordinatorServiceID name the coordinator who has taken over the
 	// case's coordination: a notice for the coordinating unit goes to her service instead.
 	CoordinatorUserID    string `json:",omitempty"`
@@ -102,10 +108,14 @@ type ServiceProgress struct {
 	Answer      string
 }
 
-// Posted identifies a Slack message.
+// Posted identifies a Slack message. A notice Slack would not take has no Channel and TS,
+// only its Key: a later redraw is kept with it and goes out when it is sent again.
 type Posted struct {
 	Channel string
 	TS      string
+	Key     string `json:",omitempty"`
+	// Undelivered is Slack's error when the notice was parked instead of posted.
+	Undelivered string `json:",omitempty"`
 }
 
 // AuditRecord is one decision for the ledger.
@@ -179,6 +189,17 @@ type DigestResult struct {
 	Overdue, DueSoon int
 }
 
+// Redeliverer sends parked notices again once their cause may be fixed (an administrator
+// brought the channel back, or moved the service to another channel).
+type Redeliverer interface {
+	Redeliver(ctx context.Context, serviceID string) (Redelivery, error)
+}
+
+// Redelivery says what one round of sending parked notices again did.
+type Redelivery struct {
+	Tried, Delivered, StillParked int
+}
+
 // Activities is registered with the worker; its methods are the activities.
 type Activities struct {
 	Messenger Messenger
@@ -193,11 +214,32 @@ func (a *Activities) SendKEDigest(ctx context.Context, at time.Time) (DigestResu
 	if a.Digest == nil {
 		return DigestResult{}, errors.New("dagsoversikten er ikke satt opp i denne workeren")
 	}
+	// The morning's round of parked notices comes first, so the digest lists only those
+	// that still cannot be delivered. It never holds the digest back.
+	if r, ok := a.Messenger.(Redeliverer); ok {
+		if _, err := r.Redeliver(ctx, ""); err != nil {
+			activity.GetLogger(ctx).Warn("parkerte meldinger ble ikke sendt på nytt", "error", err)
+		}
+	}
 	return a.Digest.Send(ctx, at)
 }
 
-// Notify posts or updates one message.
+// RedeliverNotices sends the parked notices of a service (all when serviceID is empty) again.
+func (a *Activities) RedeliverNotices(ctx context.Context, serviceID string) (Redelivery, error) {
+	r, ok := a.Messenger.(Redeliverer)
+	if !ok {
+		return Redelivery{}, nil
+	}
+	return r.Redeliver(ctx, serviceID)
+}
+
+// Notify posts or updates one message. Its key is the run and the activity: the same on
+// every retry of this activity, and never the same for two notices.
 func (a *Activities) Notify(ctx context.Context, n Notice) (Posted, error) {
+	if n.Key == "" && activity.IsActivity(ctx) {
+		info := activity.GetInfo(ctx)
+		n.Key = info.WorkflowExecution.ID + "/" + info.WorkflowExecution.RunID + "/" + info.ActivityID
+	}
 	return a.Messenger.Notify(ctx, n)
 }
 

@@ -165,7 +165,8 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	}
 	slackClient := slack.New(botToken, slackOpts...)
 
-	messenger := &bot.Messenger{Slack: slackClient, Directory: a.Store, Metrics: a.metrics, Language: cfg.Language, Digest: a.Store}
+	messenger := &bot.Messenger{Slack: slackClient, Directory: a.Store, Metrics: a.metrics, Language: cfg.Language, Digest: a.Store,
+		Notices: a.Store}
 	if !cfg.NoSlackLimits {
 		messenger.PerChannel, messenger.Burst = 1, 3 // Slack: about one message a second per channel
 	}

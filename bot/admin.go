@@ -141,7 +141,26 @@ func (b *Bot) directoryCommand(ctx context.Context, userID string, args []string
 		} else if err != nil {
 			return "", err
 		}
+		// Notices the old channel would not take go to the new one (bot/delivery.go).
+		_ = b.startRedelivery(ctx, args[1])
 		return tr.T("directory.channel_set", "Service", args[1], "Channel", channel), nil
+	case "send-igjen": // notices Slack would not take, once their cause is fixed (bot/delivery.go)
+		if len(args) > 2 {
+			return "", refuse("", "directory.help")
+		}
+		if len(args) == 1 {
+			if err := b.startRedelivery(ctx, ""); err != nil {
+				return "", err
+			}
+			return tr.T("leveranse.resend_all"), nil
+		}
+		if _, err := b.dir.Service(ctx, args[1]); err != nil {
+			return "", refuse("", "directory.no_service", "Service", args[1])
+		}
+		if err := b.startRedelivery(ctx, args[1]); err != nil {
+			return "", err
+		}
+		return tr.T("leveranse.resend_started", "Service", args[1]), nil
 	}
 	return tr.T("directory.help"), nil
 }

@@ -107,6 +107,9 @@ func (d KEDigest) render(ctx context.Context, at time.Time, report overview.Repo
 
 // digestLine says what one gathered notice told: whose deadline passed, and when.
 func digestLine(ctx context.Context, tr *i18n.Translator, dir Directory, it store.DigestItem) string {
+	if it.Kind == digestKindUndelivered { // a notice Slack would not take (undelivered.go)
+		return undeliveredLine(ctx, tr, dir, it)
+	}
 	unit := it.ServiceID
 	if svc, err := dir.Service(ctx, it.ServiceID); err == nil {
 		unit = svc.Name

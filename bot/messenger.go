@@ -36,6 +36,9 @@ type Messenger struct {
 	// Digest, when set, keeps the KE's reminders and escalations for the daily digest
 	// instead of posting each.
 	Digest DigestStore
+	// Notices, when set, remembers each notice's Slack message by its key (posted once) and
+	// keeps the notices Slack will not take until they can be sent again (delivery.go).
+	Notices NoticeStore
 
 	mu    sync.Mutex
 	paces map[string]*rate.Limiter
@@ -60,40 +63,48 @@ func (m *Messenger) pace(ctx context.Context, channel string) error {
 	return l.Wait(ctx)
 }
 
-// Notify implements activities.Messenger.
+// Notify implements activities.Messenger. A notice is posted once (delivery.go): its Slack
+// message is remembered by its key, so a retried activity updates the message an earlier
+// attempt posted. A notice Slack refuses for good, or that Slack's outage kept out for longer
+// than slackOutageBound, is parked instead of failing: the case goes on, and the KE (and an
+// administrator, for a channel) is told what to fix.
 func (m *Messenger) Notify(ctx context.Context, n activities.Notice) (activities.Posted, error) {
 	if m.gathered(n) {
 		err := m.enqueue(ctx, n)
 		m.count(n, "digest", err)
 		return activities.Posted{}, err
 	}
+	opts, err := m.content(ctx, n)
+	if err != nil {
+		return activities.Posted{}, err
+	}
+	var posted activities.Posted
+	if n.Replace != nil {
+		posted, err = m.redraw(ctx, n, opts)
+	} else {
+		posted, err = m.post(ctx, n, opts, nil)
+	}
+	if err == nil {
+		return posted, nil
+	}
+	if problem := m.undeliverable(ctx, err); problem != "" {
+		return m.park(ctx, n, problem, err)
+	}
+	return activities.Posted{}, retryAfter(err)
+}
+
+// content renders the notice into Slack's message options, with the safe message in its
+// place when the outbound guard stops it.
+func (m *Messenger) content(ctx context.Context, n activities.Notice) ([]slack.MsgOption, error) {
 	blocks, text := m.render(ctx, n)
 	if guardOutbound(text, blocks) != nil {
 		// Never fail the case for it: a safe message goes in its place, and the KE is told.
 		if err := m.alertWithheld(ctx, n); err != nil {
-			return activities.Posted{}, err
+			return nil, err
 		}
 		blocks, text = m.withheld(n, blocks)
 	}
-	opts := []slack.MsgOption{slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...)}
-	if n.Replace != nil {
-		if err := m.pace(ctx, n.Replace.Channel); err != nil {
-			return activities.Posted{}, err
-		}
-		_, _, _, err := m.Slack.UpdateMessageContext(ctx, n.Replace.Channel, n.Replace.TS, opts...)
-		m.count(n, "chat.update", err)
-		return *n.Replace, retryAfter(err)
-	}
-	channel, err := m.channel(ctx, n)
-	if err != nil {
-		return activities.Posted{}, err
-	}
-	if err := m.pace(ctx, channel); err != nil {
-		return activities.Posted{}, err
-	}
-	ch, ts, err := m.Slack.PostMessageContext(ctx, channel, opts...)
-	m.count(n, "chat.postMessage", err)
-	return activities.Posted{Channel: ch, TS: ts}, retryAfter(err)
+	return []slack.MsgOption{slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...)}, nil
 }
 
 // retryAfter makes Temporal wait as long as Slack asked when it answers 429, instead of its
@@ -141,6 +152,12 @@ func (m *Messenger) count(n activities.Notice, method string, err error) {
 }
 
 func (m *Messenger) channel(ctx context.Context, n activities.Notice) (string, error) {
+	_, ch, err := m.target(ctx, n)
+	return ch, err
+}
+
+// target is the service whose channel receives the notice, and that channel.
+func (m *Messenger) target(ctx context.Context, n activities.Notice) (string, string, error) {
 	if n.ToCoordinatingUnit && n.CoordinatorServiceID != "" {
 		n.ServiceID, n.ToCoordinatingUnit = n.CoordinatorServiceID, false // a coordinator took the case over
 	}
@@ -150,15 +167,15 @@ func (m *Messenger) channel(ctx context.Context, n activities.Notice) (string, e
 	if n.ToCoordinatingUnit {
 		ke, err := m.Directory.CoordinatingUnit(ctx)
 		if err != nil {
-			return "", fmt.Errorf("finner ikke koordinerende enhet i katalogen: %w", err)
+			return "", "", fmt.Errorf("finner ikke koordinerende enhet i katalogen: %w", err)
 		}
-		return ke.SlackChannel, nil
+		return ke.ID, ke.SlackChannel, nil
 	}
 	svc, err := m.Directory.Service(ctx, n.ServiceID)
 	if err != nil {
-		return "", fmt.Errorf("finner ikke tjenesten %q i katalogen: %w", n.ServiceID, err)
+		return n.ServiceID, "", fmt.Errorf("finner ikke tjenesten %q i katalogen: %w", n.ServiceID, err)
 	}
-	return svc.SlackChannel, nil
+	return svc.ID, svc.SlackChannel, nil
 }
 
 func (m *Messenger) name(ctx context.Context, id string) string {

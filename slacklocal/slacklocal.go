@@ -82,6 +82,8 @@ type Message struct {
 	Ephemeral bool            `json:"ephemeral,omitempty"`
 	ForUser   string          `json:"for_user,omitempty"` // who sees an ephemeral message
 	Edited    string          `json:"edited,omitempty"`   // ts of the last chat.update or replace_original
+	// Metadata is the message's metadata as the app set it (event_type, event_payload).
+	Metadata json.RawMessage `json:"metadata,omitempty"`
 }
 
 // Button is one button in a message's or a view's blocks.
@@ -237,8 +239,9 @@ func (e *BotError) Unwrap() error { return e.Err }
 
 type channel struct {
 	Channel
-	im     bool   // a direct message channel between the bot and imUser
-	imUser string // for im
+	im       bool   // a direct message channel between the bot and imUser
+	imUser   string // for im
+	archived bool   // archived: readable, but nothing can be posted (archive.go)
 }
 
 type viewRec struct {

@@ -151,6 +151,10 @@ func (s *Server) call(method string, args apiArgs, token string) map[string]any 
 		"conversations.info": s.conversationsInfo,
 		"conversations.open": s.conversationsOpen,
 		"conversations.list": s.conversationsList,
+		// archive.go: archived channels and message metadata, as Slack has them
+		"conversations.history":   s.conversationsHistory,
+		"conversations.archive":   s.conversationsArchive,
+		"conversations.unarchive": s.conversationsUnarchive,
 		"users.info":         s.usersInfo,
 		"users.list":         s.usersList,
 	}[method]
@@ -213,6 +217,9 @@ func (s *Server) chatPostMessage(a apiArgs) map[string]any {
 	if ch == nil {
 		return apiError("channel_not_found")
 	}
+	if ch.archived {
+		return apiError("is_archived")
+	}
 	text, blocks, fail := messageContent(a)
 	if fail != nil {
 		return fail
@@ -220,7 +227,11 @@ func (s *Server) chatPostMessage(a apiArgs) map[string]any {
 	if text == "" && len(blocks) == 0 && len(a.raw("attachments")) == 0 {
 		return apiError("no_text")
 	}
-	m := &Message{Channel: ch.ID, TS: s.nextTS(), User: BotUserID, Text: text, Blocks: blocks, ThreadTS: a.str("thread_ts")}
+	meta, fail := messageMetadata(a)
+	if fail != nil {
+		return fail
+	}
+	m := &Message{Channel: ch.ID, TS: s.nextTS(), User: BotUserID, Text: text, Blocks: blocks, ThreadTS: a.str("thread_ts"), Metadata: meta}
 	s.addMessage(m)
 	return map[string]any{"ok": true, "channel": ch.ID, "ts": m.TS, "message": s.wireMessage(m)}
 }
@@ -247,9 +258,19 @@ func (s *Server) chatUpdate(a apiArgs) map[string]any {
 	if fail != nil {
 		return fail
 	}
+	if s.isArchived(m.Channel) {
+		return apiError("is_archived")
+	}
 	text, blocks, fail := messageContent(a)
 	if fail != nil {
 		return fail
+	}
+	meta, fail := messageMetadata(a)
+	if fail != nil {
+		return fail
+	}
+	if meta != nil { // as in Slack: metadata left out is kept
+		m.Metadata = meta
 	}
 	// As in Slack: blocks left out are kept; an empty array removes them.
 	if a.has("blocks") {
@@ -269,6 +290,9 @@ func (s *Server) chatPostEphemeral(a apiArgs) map[string]any {
 	ch := s.resolveChannel(a.str("channel"))
 	if ch == nil {
 		return apiError("channel_not_found")
+	}
+	if ch.archived {
+		return apiError("is_archived")
 	}
 	user := a.str("user")
 	if s.userByID(user) == nil || (ch.im && ch.imUser != user) {
@@ -396,7 +420,7 @@ func (s *Server) viewsPublish(a apiArgs) map[string]any {
 
 func (s *Server) wireChannel(c *channel) map[string]any {
 	out := map[string]any{
-		"id": c.ID, "created": 1700000000, "is_archived": false, "is_org_shared": false, "context_team_id": TeamID,
+		"id": c.ID, "created": 1700000000, "is_archived": c.archived, "is_org_shared": false, "context_team_id": TeamID,
 		"is_channel": !c.im, "is_group": false, "is_im": c.im, "is_private": c.im, "is_mpim": false,
 	}
 	if c.im {

@@ -36,6 +36,7 @@ func Register(r sdkworker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflow(workflows.IndividualPlan)
 	r.RegisterWorkflow(workflows.KEDigest)
 	r.RegisterWorkflow(workflows.LedgerAnchor)
+	r.RegisterWorkflow(workflows.RedeliverNotices)
 	r.RegisterActivity(acts)
 	// The anchor reads the ledger the audit records go to; a registry without one (a
 	// replayer) still knows the activity's name.

@@ -27,6 +27,57 @@ type effectQueue struct {
 	legalBasis string // the audit records' basis unless one is given
 	queue      []effect
 	posted     map[string]activities.Posted
+
+	// apart sends notices on their own path (versionNoticesApart): the main loop writes the
+	// ledger, consents and hand-overs and fires alarms while a sender coroutine posts the
+	// notices, in order, so none of those ever waits behind Slack.
+	apart     bool
+	notices   []effect // waiting for the sender, the first one being sent
+	senderUp  bool
+	noticeErr error // a notice that failed for good (never a Slack error: those are parked)
+}
+
+// versionNoticesApart moves notices off the path of the ledger and the alarms (issue 11).
+// Cases started before it keep one ordered queue, so their histories replay.
+const versionNoticesApart = "varsler-egen-vei"
+
+// setNoticesApart chooses the path for this run (runCase asks workflow.GetVersion).
+func (q *effectQueue) setNoticesApart(apart bool) { q.apart = apart }
+
+// noticesSent reports whether every notice handed to the sender has been sent (or parked).
+func (q *effectQueue) noticesSent() bool { return len(q.notices) == 0 }
+
+// noticeFailed reports whether a notice failed for good; flush returns its error.
+func (q *effectQueue) noticeFailed() bool { return q.noticeErr != nil }
+
+// awaitNotices waits until the sender has sent every notice, before the run ends.
+func (q *effectQueue) awaitNotices(ctx workflow.Context) error {
+	if err := workflow.Await(ctx, func() bool { return q.noticesSent() || q.noticeFailed() }); err != nil {
+		return err
+	}
+	return q.noticeErr
+}
+
+// startSender starts the coroutine that posts notices one at a time, in the order queued,
+// so a redraw always follows the message it redraws.
+func (q *effectQueue) startSender(ctx workflow.Context) {
+	if q.senderUp {
+		return
+	}
+	q.senderUp = true
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		for {
+			if err := workflow.Await(ctx, func() bool { return len(q.notices) > 0 }); err != nil {
+				return
+			}
+			err := q.sendNotice(ctx, q.notices[0])
+			q.notices = q.notices[1:]
+			if err != nil {
+				q.noticeErr = err
+				return
+			}
+		}
+	})
 }
 
 func newEffectQueue(info *workflow.Info, caseRef, subject, legalBasis string) effectQueue {
@@ -65,10 +116,15 @@ func (q *effectQueue) notify(n activities.Notice, postKey, replaceKey string) {
 	q.queue = append(q.queue, effect{notice: &n, postKey: postKey, replaceKey: replaceKey})
 }
 
-// flush runs queued effects in order. Handlers may queue more while an activity runs.
+// flush runs queued effects in order. Handlers may queue more while an activity runs. With
+// notices apart, it hands notices to the sender and runs the rest at once: the legal record
+// is written first, whatever Slack does.
 func (q *effectQueue) flush(ctx workflow.Context) error {
 	var a *activities.Activities
 	for len(q.queue) > 0 {
+		if q.noticeErr != nil {
+			return q.noticeErr
+		}
 		e := q.queue[0]
 		q.queue = q.queue[1:]
 		switch {
@@ -87,23 +143,37 @@ func (q *effectQueue) flush(ctx workflow.Context) error {
 					return err
 				}
 			}
+		case e.notice != nil && q.apart:
+			q.notices = append(q.notices, e)
+			q.startSender(ctx)
 		case e.notice != nil:
-			n := *e.notice
-			if e.replaceKey != "" {
-				prev, ok := q.posted[e.replaceKey]
-				if !ok {
-					continue // the prompt was never posted; nothing to redraw
-				}
-				n.Replace = &prev
-			}
-			var posted activities.Posted
-			if err := workflow.ExecuteActivity(ctx, a.Notify, n).Get(ctx, &posted); err != nil {
+			if err := q.sendNotice(ctx, e); err != nil {
 				return err
 			}
-			if e.postKey != "" {
-				q.posted[e.postKey] = posted
-			}
 		}
+	}
+	return q.noticeErr
+}
+
+// sendNotice posts (or redraws) one notice and remembers the message under its postKey. A
+// notice Slack would not take comes back parked (Posted.Undelivered): a later redraw of it
+// is kept with it by its key, and goes out when it is sent again.
+func (q *effectQueue) sendNotice(ctx workflow.Context, e effect) error {
+	var a *activities.Activities
+	n := *e.notice
+	if e.replaceKey != "" {
+		prev, ok := q.posted[e.replaceKey]
+		if !ok {
+			return nil // the prompt was never posted; nothing to redraw
+		}
+		n.Replace = &prev
+	}
+	var posted activities.Posted
+	if err := workflow.ExecuteActivity(ctx, a.Notify, n).Get(ctx, &posted); err != nil {
+		return err
+	}
+	if e.postKey != "" {
+		q.posted[e.postKey] = posted
 	}
 	return nil
 }

@@ -17,6 +17,11 @@ type caseState interface {
 	nextAlarm() time.Time             // zero when nothing is pending
 	publishSearchAttributes(ctx workflow.Context) error
 	closed() bool
+	// Notices on their own path (effects.go): chosen once a run, awaited before it ends.
+	setNoticesApart(apart bool)
+	noticesSent() bool
+	noticeFailed() bool
+	awaitNotices(ctx workflow.Context) error
 }
 
 // runCase drives a case until it closes, so it never stalls silently: effects run, due
@@ -26,10 +31,19 @@ type caseState interface {
 func runCase(ctx workflow.Context, c caseState, idle func(workflow.Context) (again bool, err error)) error {
 	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 30 * time.Second,
-		// Slack or PostgreSQL may be down for a while: keep trying, never drop a message.
+		// PostgreSQL may be down for a while: the ledger, consents and hand-overs are tried
+		// until it is back, with no bound on attempts, on purpose: the legal record is never
+		// dropped, and an outage shows on /readyz. Slack is bounded in the messenger instead
+		// (bot/delivery.go: lasting errors at once, an outage after six hours are parked and
+		// the KE told), so a notice's attempts end too. A minute between tries at most keeps
+		// a recovery quick without hammering either.
 		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
 	})
-	hasWork := func() bool { return c.queued() > 0 }
+	c.setNoticesApart(workflow.GetVersion(ctx, versionNoticesApart, workflow.DefaultVersion, 1) == 1)
+	// idleWaits: idle was not asked because notices were still on their way (a run hands
+	// over only once its notices are out); the loop comes round again when they are.
+	idleWaits := false
+	hasWork := func() bool { return c.queued() > 0 || c.noticeFailed() || (idleWaits && c.noticesSent()) }
 	for {
 		if err := c.flush(ctx); err != nil {
 			return err
@@ -44,7 +58,8 @@ func runCase(ctx workflow.Context, c caseState, idle func(workflow.Context) (aga
 		if c.closed() {
 			break
 		}
-		if idle != nil {
+		idleWaits = idle != nil && !c.noticesSent()
+		if idle != nil && !idleWaits {
 			again, err := idle(ctx)
 			if err != nil {
 				return err
@@ -67,7 +82,10 @@ func runCase(ctx workflow.Context, c caseState, idle func(workflow.Context) (aga
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return err
 	}
-	return c.flush(ctx)
+	if err := c.flush(ctx); err != nil {
+		return err
+	}
+	return c.awaitNotices(ctx)
 }
 
 // updateHandler is one Update with its validator.
