@@ -238,12 +238,42 @@ func temporalStorage(t *testing.T, dir string) []string {
 }
 
 // answerNoneInSlack answers ref's step 1 prompt in the helsestasjon's channel with "no other
-// services", as Kari does: the button, the modal, the checkbox.
-func answerNoneInSlack(t *testing.T, sl *slacklocal.Server, ref string, prompt slacklocal.Message) {
+// services", as Kari does: the button, the modal, the checkbox. When the bot answers the
+// click with "something went wrong, try again in a while" instead of the modal, she clicks
+// again, as she is told; it returns how many times she had to.
+func answerNoneInSlack(t *testing.T, sl *slacklocal.Server, ref string, prompt slacklocal.Message) (repeats int) {
 	t.Helper()
-	click(t, sl, kari, chHelsestasjon, prompt.TS, "avklaring")
-	openView(t, sl, kari, "avklaring")
-	submit(t, sl, kari, map[string]map[string]slacklocal.Value{"ingen": {"verdi": {Selected: []string{"ingen"}}}})
+	tryAgain := func() int {
+		c := 0
+		for _, m := range sl.Ephemerals(kari) {
+			if strings.Contains(m.Text, "Prøv igjen om litt") {
+				c++
+			}
+		}
+		return c
+	}
+	for {
+		failed := tryAgain()
+		click(t, sl, kari, chHelsestasjon, prompt.TS, "avklaring")
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			if v, ok := sl.OpenView(kari); ok && v.CallbackID == "avklaring" {
+				submit(t, sl, kari, map[string]map[string]slacklocal.Value{"ingen": {"verdi": {Selected: []string{"ingen"}}}})
+				return repeats
+			}
+			if tryAgain() > failed {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: neither the modal nor a failure within 30 s of the click; ephemerals: %+v", ref, sl.Ephemerals(kari))
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		if repeats++; repeats == 5 {
+			t.Fatalf("%s: the click failed %d times: %+v", ref, repeats, sl.Ephemerals(kari))
+		}
+		time.Sleep(time.Second) // "om litt"
+	}
 }
 
 // unansweredPrompt is ref's step 1 prompt while its button is there.
@@ -341,9 +371,16 @@ func TestMultiProcessCasesSurviveKillsAndRestarts(t *testing.T) {
 		"SLACK_API_URL="+slackSrv.URL+"/api/",
 		"SAMARBEID_TEMPORAL_LOG=warn",
 	)
+	// The first worker reaches Slack through a gate (faults_test.go) that can hold its calls,
+	// so that it is killed with work in flight for certain.
+	gate := newSlackGate(slackSrv.URL)
+	gateSrv := httptest.NewServer(gate)
+	t.Cleanup(gateSrv.Close)
+	t.Cleanup(func() { gate.hold(false) }) // runs first: Close waits for held requests
+	gatedEnv := append(append([]string(nil), env...), "SLACK_API_URL="+gateSrv.URL+"/api/")
 	temporal := newProcess(t, dir, "temporal", env, "", append([]string{bin, "temporal"}, temporalStorage(t, dir)...)...)
 	workers := []*osProcess{
-		newProcess(t, dir, "worker-1", env, "127.0.0.1:"+strconv.Itoa(freePort(t)), bin, "worker"),
+		newProcess(t, dir, "worker-1", gatedEnv, "127.0.0.1:"+strconv.Itoa(freePort(t)), bin, "worker"),
 		newProcess(t, dir, "worker-2", env, "127.0.0.1:"+strconv.Itoa(freePort(t)), bin, "worker"),
 	}
 	bots := []*osProcess{
@@ -354,7 +391,8 @@ func TestMultiProcessCasesSurviveKillsAndRestarts(t *testing.T) {
 
 	temporalUp := startAll(t, 90*time.Second, temporal)
 	appsUp := startAll(t, 90*time.Second, apps...)
-	t.Logf("built and seeded in %s; Temporal up in %s, 2 workers and 2 bots in %s", temporalUp, appsUp, time.Since(began)-temporalUp-appsUp)
+	t.Logf("built and seeded in %s; Temporal up in %s, 2 workers and 2 bots in %s",
+		(time.Since(began) - temporalUp - appsUp).Round(time.Millisecond), temporalUp.Round(time.Millisecond), appsUp.Round(time.Millisecond))
 
 	// The test's own view of Temporal, as audit verify has it: the same key ring.
 	cd, err := codec.Parse(keys)
@@ -389,6 +427,7 @@ func TestMultiProcessCasesSurviveKillsAndRestarts(t *testing.T) {
 		refs = append(refs, openCase(t, sl))
 	}
 	answered := map[string]bool{}
+	clicksRepeated := 0
 	// answer answers k of the open cases, each as soon as its prompt is there (a prompt whose
 	// worker was killed comes after the activity's 30 s timeout and a retry), at the bot that
 	// did not open it.
@@ -403,7 +442,7 @@ func TestMultiProcessCasesSurviveKillsAndRestarts(t *testing.T) {
 				}
 				if m, ok := unansweredPrompt(sl, ref); ok {
 					via(i + 1)
-					answerNoneInSlack(t, sl, ref, m)
+					clicksRepeated += answerNoneInSlack(t, sl, ref, m)
 					answered[ref], progressed = true, true
 					if k--; k == 0 {
 						return
@@ -419,31 +458,41 @@ func TestMultiProcessCasesSurviveKillsAndRestarts(t *testing.T) {
 		}
 	}
 
-	// 1. Six cases opened; from the third on, as soon as the first worker runs an activity
-	// of one of them (a prompt waiting for its turn in the channel, an audit row on its way),
-	// it is killed with SIGKILL. It comes back after the sixth.
+	// 1. Six cases opened. From the second on, as soon as the first worker has a Slack call
+	// of theirs in flight (held in the gate: a prompt on its way), it is killed with SIGKILL.
+	// It comes back after the sixth, with the same configuration.
+	gate.hold(true)
 	var lost []lostActivity
-	var killedPid int
-	var workerBack time.Duration
+	killedPid := 0
+	kill := func() {
+		t.Helper()
+		killedPid = workers[0].pid()
+		if _, err := workers[0].stop(syscall.SIGKILL, time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		// What the dead worker holds, as Temporal sees it now, is lost for certain: each
+		// such attempt must time out and run again elsewhere.
+		lost = startedOn(ctx, t, c, refs, killedPid)
+		waitUntil(t, 30*time.Second, "every held Slack call cut by the kill", func() bool { held, cut, _ := gate.counts(); return cut == held })
+		gate.hold(false)
+	}
 	for i := 0; i < 6; i++ {
 		open(i)
-		if killedPid != 0 || i < 2 {
-			continue
-		}
-		pid := workers[0].pid()
-		if len(startedOn(ctx, t, c, refs, pid)) > 0 || i == 5 {
-			if _, err := workers[0].stop(syscall.SIGKILL, time.Minute); err != nil {
-				t.Fatal(err)
-			}
-			killedPid = pid
-			// What the dead worker still holds, as Temporal sees it now, is lost for certain:
-			// each such attempt must time out and run again elsewhere.
-			lost = startedOn(ctx, t, c, refs, pid)
+		if held, _, _ := gate.counts(); killedPid == 0 && i >= 1 && held > 0 {
+			kill()
 		}
 	}
-	workerBack = startAll(t, 90*time.Second, workers[0])
+	if killedPid == 0 {
+		waitUntil(t, time.Minute, "a Slack call of the first worker held in the gate", func() bool { held, _, _ := gate.counts(); return held > 0 })
+		kill()
+	}
+	if len(lost) == 0 {
+		held, _, _ := gate.counts()
+		t.Errorf("worker-1 (pid %d) was killed with %d Slack calls in flight, but Temporal shows no activity started on it", killedPid, held)
+	}
+	workerBack := startAll(t, 90*time.Second, workers[0])
 	t.Logf("worker-1 (pid %d) killed with SIGKILL holding %d started activities %v; a new worker-1 (pid %d) ready in %s",
-		killedPid, len(lost), lost, workers[0].pid(), workerBack)
+		killedPid, len(lost), lost, workers[0].pid(), workerBack.Round(time.Millisecond))
 
 	// 2. Three of them answered; then the Temporal server is stopped with SIGTERM while
 	// their closing work is under way, and started again on the same ports and storage.
@@ -474,7 +523,7 @@ func TestMultiProcessCasesSurviveKillsAndRestarts(t *testing.T) {
 	// Every case closed with "no other services", its three ledger rows once each, the chain
 	// and the histories agree (accountForCases waits for each workflow's result).
 	acc := accountForCases(t, watched, refs)
-	if killedPid != 0 && len(lost) > 0 {
+	{
 		retried := 0
 		for _, r := range acc.retries {
 			retried += r
@@ -549,9 +598,9 @@ func TestMultiProcessCasesSurviveKillsAndRestarts(t *testing.T) {
 		}
 	}
 	t.Logf("%d cases closed; audit_ledger %d rows, %d keys, %d duplicates; audit verify: %d rows reconciled over %d workflows; "+
-		"activity retries %v; Slack repeats %d, messages refused by the rate limit %d; bots sent %v commands and interactions; "+
+		"activity retries %v; clicks Kari had to repeat %d; Slack repeats %d, messages refused by the rate limit %d; bots sent %v commands and interactions; "+
 		"worker-1 back in %s; Temporal stop %s, back %s, all processes back %s; total %s",
-		acc.cases, rows, keysSeen, rows-keysSeen, rep.Reconciled, rep.Workflows, acc.retries, slackRepeats, sl.RateLimited(), sent,
+		acc.cases, rows, keysSeen, rows-keysSeen, rep.Reconciled, rep.Workflows, acc.retries, clicksRepeated, slackRepeats, sl.RateLimited(), sent,
 		workerBack.Round(time.Millisecond), temporalStop.Round(time.Millisecond), temporalBack.Round(time.Millisecond),
 		appsBack.Round(time.Millisecond), time.Since(began).Round(time.Second))
 }
