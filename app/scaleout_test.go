@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -60,13 +59,7 @@ func startAppKeepingURL(t *testing.T) (*App, string) {
 // database and Slack stand-in, and waits until it says it is ready. It returns the pid.
 func startWorkerProcess(t *testing.T, a *App, dbURL string) int {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "samarbeid")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/samarbeid")
-	build.Dir = ".."
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-
+	bin := buildSamarbeid(t)
 	addr := "127.0.0.1:" + strconv.Itoa(freePort(t))
 	cmd := exec.Command(bin, "worker")
 	cmd.Env = append(os.Environ(),

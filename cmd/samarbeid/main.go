@@ -61,6 +61,8 @@ func main() {
 	switch os.Args[1] {
 	case "dev":
 		err = runDev(ctx, log, os.Args[2:])
+	case "temporal":
+		err = runTemporal(ctx, log, os.Args[2:])
 	case "serve", "worker", "bot":
 		err = runServe(ctx, log, os.Args[1])
 	case "migrate":
