@@ -190,12 +190,7 @@ func TestAuditVerifyCatchesCutAndRewrittenChain(t *testing.T) {
 	a := startApp(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	bin := filepath.Join(t.TempDir(), "samarbeid")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/samarbeid")
-	build.Dir = ".."
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildSamarbeid(t)
 
 	runShortCase(t, a) // three rows Temporal still has the history of
 	now := time.Now().UTC()
