@@ -17,6 +17,7 @@ import (
 	"github.com/samarbeid/samarbeid/audit"
 	"github.com/samarbeid/samarbeid/calendar"
 	"github.com/samarbeid/samarbeid/store"
+	"github.com/samarbeid/samarbeid/worker"
 	"github.com/samarbeid/samarbeid/workflows"
 )
 
@@ -208,7 +209,19 @@ func TestAuditVerifyCatchesCutAndRewrittenChain(t *testing.T) {
 		t.Fatalf("head %+v %v", head, err)
 	}
 
-	// The schedule the worker made at start records the head; run it now rather than at the hour.
+	// The worker made the schedule at start; a second process starting does no harm.
+	if err := worker.EnsureLedgerAnchorSchedule(ctx, a.Temporal); err != nil {
+		t.Fatalf("the anchor schedule made again: %v", err)
+	}
+	desc, err := a.Temporal.ScheduleClient().GetHandle(ctx, workflows.LedgerAnchorScheduleID).Describe(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if iv := desc.Schedule.Spec.Intervals; len(iv) != 1 || iv[0].Every > 24*time.Hour {
+		t.Fatalf("the anchor schedule runs %+v, not at least daily", iv)
+	}
+	t.Logf("anchor schedule: every %s", desc.Schedule.Spec.Intervals[0].Every)
+	// It records the head; run it now rather than at the hour.
 	if err := a.Temporal.ScheduleClient().GetHandle(ctx, workflows.LedgerAnchorScheduleID).Trigger(ctx, client.ScheduleTriggerOptions{}); err != nil {
 		t.Fatal(err)
 	}
