@@ -67,9 +67,9 @@ func TestClosedCaseReadable(t *testing.T) {
 		Namespace: a.Namespace, WorkflowExecution: &common.WorkflowExecution{WorkflowId: wfID}}); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(90 * time.Second)
 	for {
-		_, err := a.Temporal.DescribeWorkflowExecution(ctx, wfID, "")
+		_, err := a.Temporal.QueryWorkflow(ctx, wfID, "", workflows.QueryStatus)
 		var notFound *serviceerror.NotFound
 		if errors.As(err, &notFound) {
 			break
