@@ -80,6 +80,13 @@ func TestClosedCaseReadable(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	readable("ledger")
+	// /samarbeid status still finds it, though Temporal's visibility no longer lists it.
+	for _, user := range []string{kari, kim} {
+		reply, err := sl.SlashCommand(user, chHelsestasjon, "/samarbeid", "status "+ref)
+		if err != nil || !strings.Contains(reply.Text, ref) || !strings.Contains(reply.Text, "Grunnskolen: forespørsel godtatt") {
+			t.Fatalf("%s's status of the case Temporal no longer keeps: %+v %v", user, reply, err)
+		}
+	}
 
 	// Every look is logged, with the scope it gave.
 	looks, err := a.Store.AccessByCase(ctx, ref)

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/samarbeid/samarbeid/store"
@@ -40,6 +41,26 @@ func (b *Bot) caseForReading(ctx context.Context, workflowID string) (workflows.
 		return rec, nil
 	}
 	return st, err
+}
+
+// withRecordedCases adds to ids the duty cases the ledger has for ref: once Temporal's
+// retention has removed a closed case, visibility no longer lists it, and only the ledger
+// knows it was there.
+func (b *Bot) withRecordedCases(ctx context.Context, ref string, ids []string) []string {
+	if b.ledger == nil {
+		return ids
+	}
+	rows, err := b.ledger.AuditTrail(ctx, ref)
+	if err != nil {
+		b.log.Warn("kunne ikke lese revisjonsloggen for saken", "sak", ref, "feil", err)
+		return ids
+	}
+	for _, r := range rows {
+		if r.Action == "sak_opprettet" && caseRefOfWorkflow(r.WorkflowID) == ref && !slices.Contains(ids, r.WorkflowID) {
+			ids = append(ids, r.WorkflowID)
+		}
+	}
+	return ids
 }
 
 // caseRefOfWorkflow is the reference in a duty case's workflow ID (workflows.WorkflowID).

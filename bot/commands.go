@@ -201,6 +201,7 @@ func (b *Bot) caseStatusText(ctx context.Context, tr *i18n.Translator, userID, r
 	if err != nil {
 		return "", err
 	}
+	ids = b.withRecordedCases(ctx, ref, ids)
 	var parts []string
 	var looks []store.Access
 	for _, id := range ids {
@@ -222,7 +223,7 @@ func (b *Bot) caseStatusText(ctx context.Context, tr *i18n.Translator, userID, r
 				}
 			}
 		default:
-			if st, err := b.status(ctx, id); err == nil {
+			if st, err := b.caseForReading(ctx, id); err == nil {
 				view := b.caseView(ctx, staff, st)
 				looks = append(looks, look(staff, ref, id, store.SurfaceStatus, view.Scope))
 				switch {
