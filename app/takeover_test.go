@@ -91,11 +91,12 @@ func TestTakeoverFollowsTheCases(t *testing.T) {
 	sl.CloseView(ola)
 	click(t, sl, kim, "C_KE", gap.TS, "ip_bytt")
 	openView(t, sl, kim, "ip_bytt")
-	submit(t, sl, kim, change)
+	// The KE names the person; her one service comes from the directory (issue 14).
+	submit(t, sl, kim, map[string]map[string]slacklocal.Value{"koordinator": {"verdi": {SelectedUser: "U_AISHA"}}})
 	waitForButton(t, sl, "C_BARNEVERN", "ip_revider")
 	var ip workflows.PlanStatus
 	v, err = a.Temporal.QueryWorkflow(ctx, workflows.PlanWorkflowID(ref), "", workflows.QueryStatus)
-	if err != nil || v.Get(&ip) != nil || ip.CoordinatorSlackUserID != "U_AISHA" || !ip.WithoutCoordinatorSince.IsZero() {
+	if err != nil || v.Get(&ip) != nil || ip.CoordinatorSlackUserID != "U_AISHA" || ip.CoordinatorServiceID != "barnevern" || !ip.WithoutCoordinatorSince.IsZero() {
 		t.Fatalf("plan after the change: %+v %v", ip, err)
 	}
 	recordHistory(t, a, workflows.PlanWorkflowID(ref), "individual_plan_coordinator_left_changed.json")

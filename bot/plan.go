@@ -203,8 +203,15 @@ func (b *Bot) planViewSubmission(ctx context.Context, cb slack.InteractionCallba
 	case actionPlanEnd:
 		name, arg = workflows.UpdateEndPlan, workflows.EndPlan{Actor: actor, Reason: selectedValue(values, "grunn")}
 	case actionPlanChange:
+		user, service := values["koordinator"][fieldAction].SelectedUser, selectedValue(values, "tjeneste")
+		if user != "" { // the service from the directory unless picked (issue 14)
+			var err error
+			if service, _, err = b.nomineeService(ctx, user, service); err != nil {
+				return true, err
+			}
+		}
 		name, arg = workflows.UpdateChangeCoordinator, workflows.ChangeCoordinator{Actor: actor,
-			CoordinatorSlackUserID: values["koordinator"][fieldAction].SelectedUser, CoordinatorServiceID: selectedValue(values, "tjeneste")}
+			CoordinatorSlackUserID: user, CoordinatorServiceID: service}
 	default:
 		return true, refuse("", "err.unknown_form")
 	}
@@ -310,6 +317,6 @@ func (b *Bot) planChangeView(ctx context.Context, tr *i18n.Translator, st workfl
 	return modalIn(tr, actionPlanChange, tr.T("oppfolging.plan_change_title"), tr.T("oppfolging.plan_change_submit"), md,
 		slack.NewSectionBlock(mrkdwn(intro), nil, nil),
 		input("koordinator", tr.T("coord.coordinator_label"), "", false, slack.NewOptionsSelectBlockElement(slack.OptTypeUser, plain(tr.T("coord.pick_person")), fieldAction)),
-		input("tjeneste", tr.T("coord.service_label"), "", false, slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(tr.T("modal.select_service")), fieldAction, options(pairs...)...)),
+		input("tjeneste", tr.T("coord.service_label"), tr.T("hverdag2.coord_service_hint"), true, slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(tr.T("modal.select_service")), fieldAction, options(pairs...)...)),
 	), nil
 }
