@@ -201,7 +201,7 @@ func TestCoordinatorRequestedFromACollaborationCase(t *testing.T) {
 	}
 	// Whom it concerns and where the request comes from are the case's (issue 14): the modal
 	// does not ask them, and Kari chooses only the kind.
-	for _, asked := range []string{`"block_id":"målgruppe"`, `"block_id":"opphav"`} {
+	for _, asked := range []string{`"block_id":"målgruppe"`, `"block_id":"opphav"`, `"value":"` + workflows.KindChildCoordinator + `"`} {
 		if strings.Contains(string(view.Blocks), asked) {
 			t.Fatalf("the modal asks what the case says (%s): %s", asked, view.Blocks)
 		}
@@ -247,5 +247,17 @@ func TestCoordinatorRequestedFromACollaborationCase(t *testing.T) {
 	waitForButton(t, sl, chSkole, "k_godta")
 	if st := status(); st.Coordinator == nil || st.Coordinator.SlackUserID != ola || st.Coordinator.ServiceID != "skole" {
 		t.Fatalf("the coordinator's service is not the directory's: %+v", st.Coordinator)
+	}
+
+	// Asked by command, a child coordinator for an adult is refused in the modal, not started
+	// for the workflow to reject after Kari was told it was sent.
+	if _, err := sl.SlashCommand(kari, chHelsestasjon, "/samarbeid", "koordinator"); err != nil {
+		t.Fatal(err)
+	}
+	openView(t, sl, kari, "ny_koordinator")
+	reply, err = sl.SubmitView(kari, map[string]map[string]slacklocal.Value{"målgruppe": {"verdi": {Value: workflows.SubjectAdult}},
+		"type": {"verdi": {Value: workflows.KindChildCoordinator}}, "opphav": {"verdi": {Value: workflows.OriginRequest}}})
+	if err != nil || reply.ResponseAction != "errors" || !strings.Contains(reply.Errors["type"], "gjelder en voksen") {
+		t.Fatalf("a child coordinator for an adult: %+v %v", reply, err)
 	}
 }

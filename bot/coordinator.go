@@ -70,6 +70,9 @@ func (b *Bot) openCoordinatorRequestFor(ctx context.Context, userID, triggerID, 
 	}
 	var kinds []string
 	for _, k := range []string{workflows.KindChildCoordinator, workflows.KindCoordinator, workflows.KindSpecialist} {
+		if k == workflows.KindChildCoordinator && from != nil && from.Subject == workflows.SubjectAdult {
+			continue // the case says it concerns an adult, and a child coordinator is for a child
+		}
 		kinds = append(kinds, k, tr.T("coord_new.kind_option", "Title", kindTitle(tr, k), "Citation", workflows.CoordinatorKinds[k].Citation))
 	}
 	originInput := slack.NewRadioButtonsBlockElement(fieldAction, options(
@@ -163,6 +166,10 @@ func (b *Bot) startCoordinatorRequest(ctx context.Context, cb slack.InteractionC
 	}
 	if subject == workflows.SubjectExpected && kind != workflows.KindChildCoordinator {
 		return refuse("målgruppe", "coord_new.expected_child_only")
+	}
+	if subject == workflows.SubjectAdult && kind == workflows.KindChildCoordinator {
+		// The workflow would refuse to start, after the user was told the request was sent.
+		return refuse("type", "hverdag2.child_for_adult")
 	}
 	in := workflows.CoordinatorInput{
 		CaseRef: ref, Subject: subject, Kind: kind, Origin: origin,
