@@ -222,7 +222,7 @@ func TestPlanCoordinatorChangeMovesReminders(t *testing.T) {
 	h.at(50*day, "slutt-gammel", UpdateEndPlan, EndPlan{Actor: kari, Reason: PlanEndWithdrawn})
 	h.at(50*day+hour, "slutt", UpdateEndPlan, EndPlan{Actor: nina, Reason: PlanEndWithdrawn})
 	st := h.runPlan(planInput())
-	h.refused("bytt-av-koordinator", "Bare koordinerende enhet")
+	h.refused("bytt-av-koordinator", "Bare ke kan bytte koordinator") // the bot says the unit by name
 	h.accepted("bytt")
 	h.refused("slutt-gammel", "Bare koordinatoren (<@U_NINA>)")
 	h.accepted("slutt")

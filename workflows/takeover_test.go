@@ -102,7 +102,7 @@ func TestPlanFollowsTheCoordinatorCase(t *testing.T) {
 		CoordinatorServiceID: "psykisk-helse", FromCoordinatorCase: from})
 	h.at(3*day, "slutt", UpdateEndPlan, EndPlan{Actor: per, Reason: PlanEndWithdrawn})
 	st := h.runPlan(planInput())
-	h.refused("forkledd", "koordinerende enhet")
+	h.refused("forkledd", "Bare ke kan bytte koordinator") // the bot says the unit by name
 	h.accepted("sluttet")
 	h.refused("sluttet-igjen", "er ikke koordinator")
 	h.accepted("ny")
