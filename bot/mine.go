@@ -19,6 +19,9 @@ import (
 // (overview.go).
 const mineLimit = 100
 
+// minePageSize is how many tasks one page of `/samarbeid mine` lists.
+const minePageSize = 40
+
 // homeTaskLimit is how many tasks the Home tab lists with their buttons.
 const homeTaskLimit = 35
 
@@ -34,7 +37,7 @@ type task struct {
 
 // myTasks lists what waits for the user: steps of cases their services opened, contact
 // requests to their services, nominations of them, and for the KE the overdue cases.
-func (b *Bot) myTasks(ctx context.Context, userID string) (string, error) {
+func (b *Bot) myTasks(ctx context.Context, userID string, page int) (string, error) {
 	staff, err := b.actor(ctx, userID)
 	if err != nil {
 		return "", err
@@ -50,7 +53,13 @@ func (b *Bot) myTasks(ctx context.Context, userID string) (string, error) {
 		for i, t := range tasks {
 			lines[i] = t.text
 		}
-		text = tr.T("mine.list", "Count", len(tasks), "Lines", strings.Join(lines, "\n"))
+		// A page of tasks, so the answer stays a readable message (and within Slack's 40,000
+		// characters) with hundreds waiting.
+		shown, at, pages := onePage(lines, page, minePageSize)
+		text = tr.T("mine.list", "Count", len(tasks), "Lines", strings.Join(shown, "\n"))
+		if footer := pageFooter(tr, "/samarbeid mine", at, pages, len(tasks)); footer != "" {
+			text += "\n" + footer
+		}
 	}
 	for _, n := range notes {
 		text += "\n\n" + n

@@ -299,10 +299,6 @@ func (b *Bot) planChangeView(ctx context.Context, tr *i18n.Translator, st workfl
 	if err != nil {
 		return slack.ModalViewRequest{}, err
 	}
-	var pairs []string
-	for _, s := range services {
-		pairs = append(pairs, s.ID, s.Name)
-	}
 	intro := tr.T("oppfolging.plan_change_intro", "Ref", st.CaseRef, "User", st.CoordinatorSlackUserID)
 	if !st.WithoutCoordinatorSince.IsZero() {
 		intro += "\n" + tr.T("oppfolging.plan_without", "Date", st.WithoutCoordinatorSince)
@@ -310,6 +306,6 @@ func (b *Bot) planChangeView(ctx context.Context, tr *i18n.Translator, st workfl
 	return modalIn(tr, actionPlanChange, tr.T("oppfolging.plan_change_title"), tr.T("oppfolging.plan_change_submit"), md,
 		slack.NewSectionBlock(mrkdwn(intro), nil, nil),
 		input("koordinator", tr.T("coord.coordinator_label"), "", false, slack.NewOptionsSelectBlockElement(slack.OptTypeUser, plain(tr.T("coord.pick_person")), fieldAction)),
-		input("tjeneste", tr.T("coord.service_label"), "", false, slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(tr.T("modal.select_service")), fieldAction, options(pairs...)...)),
+		input("tjeneste", tr.T("coord.service_label"), "", false, serviceSelect(tr, "modal.select_service", services, false)),
 	), nil
 }
