@@ -197,4 +197,4 @@ func (b *Bot) listDirectory(ctx context.Context, tr *i18n.Translator, admin Dire
 }
 
 // directoryPageSize is how many lines one page of `/samarbeid katalog` shows.
-const directoryPageSize = 80
+const directoryPageSize = 50
