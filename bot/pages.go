@@ -120,3 +120,48 @@ func pageFooter(tr *i18n.Translator, command string, at, pages, total int) strin
 		return tr.T("slackkall.page_last", "Page", at, "Pages", pages, "Total", total)
 	}
 }
+
+// maxSection is Slack's limit on a section's text; maxViewBlocks its limit on a modal's
+// blocks.
+const (
+	maxSection    = 3000
+	maxViewBlocks = 100
+)
+
+// textSections is text as sections of at most 3,000 characters: split at line ends where it
+// can, inside a line where it must. Free text of 3,000 characters with its heading is more
+// than one section takes, and it is shown whole.
+func textSections(text string) []slack.Block {
+	var out []slack.Block
+	var cur []rune
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, slack.NewSectionBlock(mrkdwn(string(cur)), nil, nil))
+			cur = nil
+		}
+	}
+	for i, line := range strings.Split(text, "\n") {
+		r := []rune(line)
+		if i > 0 && len(cur) > 0 && len(cur)+1+len(r) <= maxSection {
+			cur = append(append(cur, '\n'), r...)
+			continue
+		}
+		flush()
+		for len(r) > maxSection {
+			out = append(out, slack.NewSectionBlock(mrkdwn(string(r[:maxSection])), nil, nil))
+			r = r[maxSection:]
+		}
+		cur = r
+	}
+	flush()
+	return out
+}
+
+// withinView keeps a modal's blocks within Slack's 100, saying that the case has more than
+// the modal shows and where all of it is.
+func withinView(tr *i18n.Translator, ref string, blocks []slack.Block) []slack.Block {
+	if len(blocks) <= maxViewBlocks {
+		return blocks
+	}
+	return append(blocks[:maxViewBlocks-1:maxViewBlocks-1], slack.NewContextBlock("", mrkdwn(tr.T("slackkall.details_cut", "Ref", ref))))
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/samarbeid/samarbeid/access"
 	"github.com/samarbeid/samarbeid/i18n"
 	"github.com/samarbeid/samarbeid/overview"
 	"github.com/samarbeid/samarbeid/slacklocal"
@@ -214,5 +215,34 @@ func TestPagedListsWithHundreds(t *testing.T) {
 	}
 	if got := pageArg([]string{"side", "3"}); got != 3 || pageArg(nil) != 1 || pageArg([]string{"x"}) != 1 {
 		t.Errorf("pageArg: %d", got)
+	}
+}
+
+// TestDetailsWithLongTextsAndManyServices: a case's details with the longest free texts the
+// modals take (3,000 characters each) and 60 services is a modal Slack takes; every free
+// text is shown whole on a case that fits, and a case that does not says where the rest is.
+func TestDetailsWithLongTextsAndManyServices(t *testing.T) {
+	tr := i18n.For("nb")
+	long := func(c string) string { return strings.Repeat(c, 3000) }
+	name := func(_ context.Context, id string) string { return id }
+	st := workflows.Status{CaseRef: "SAK-2026-0001", Subject: "barn", InitiatingServiceID: "helsestasjon", Step: workflows.StepContact}
+	for i := range 3 {
+		st.Services = append(st.Services, workflows.ServiceStatus{ServiceID: fmt.Sprintf("tjeneste-%d", i),
+			Assessment: &workflows.Assessment{Needed: true, About: long("Ω"), Reason: long("Ж"), By: "U1", At: time.Now()},
+			Contact:    &workflows.ContactStatus{Answer: workflows.AnswerDeclined, AnsweredBy: "U2", Reason: long("Ψ")}})
+	}
+	raw := checkView(t, "detaljer med lange tekster", detailsView(tr, st, access.Whole, name))
+	for _, c := range []string{"Ω", "Ж", "Ψ"} {
+		if n := strings.Count(string(raw), c); n != 3*3000 {
+			t.Errorf("the free text of %q is not shown whole: %d of %d characters", c, n, 3*3000)
+		}
+	}
+	for i := range 60 {
+		st.Services = append(st.Services, workflows.ServiceStatus{ServiceID: fmt.Sprintf("flere-%d", i),
+			Assessment: &workflows.Assessment{Needed: true, About: "kort", Reason: "kort", By: "U1", At: time.Now()}})
+	}
+	raw = checkView(t, "detaljer med 63 tjenester", detailsView(tr, st, access.Whole, name))
+	if !strings.Contains(string(raw), "/samarbeid status SAK-2026-0001") {
+		t.Error("a case with more than a modal shows does not say where the rest is")
 	}
 }

@@ -228,7 +228,8 @@ func detailsView(tr *i18n.Translator, st workflows.Status, scope access.Scope, n
 	for _, s := range st.Services {
 		lines := []string{tr.T("details.service", "Service", name(ctx, s.ServiceID), "State", serviceLine(tr, s))}
 		if scope == access.Coordinate { // the state, no free text
-			blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(lines[0]), nil, nil))
+			blocks = append(blocks, slack.NewDividerBlock())
+			blocks = append(blocks, textSections(lines[0])...)
 			continue
 		}
 		if a := s.Assessment; a != nil {
@@ -262,9 +263,10 @@ func detailsView(tr *i18n.Translator, st workflows.Status, scope access.Scope, n
 			}
 			lines = append(lines, answer)
 		}
-		blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(strings.Join(lines, "\n")), nil, nil))
+		blocks = append(blocks, slack.NewDividerBlock())
+		blocks = append(blocks, textSections(strings.Join(lines, "\n"))...)
 	}
-	return modalIn(tr, "detaljer", tr.T("details.title", "Ref", st.CaseRef), "", metadata{}, blocks...)
+	return modalIn(tr, "detaljer", tr.T("details.title", "Ref", st.CaseRef), "", metadata{}, withinView(tr, st.CaseRef, blocks)...)
 }
 
 // closedLines say how a closed case ended, as far as scope allows: the outcome, and for a
