@@ -540,7 +540,7 @@ func coordDetailsView(tr *i18n.Translator, st workflows.CoordinatorStatus) slack
 	if c := st.Coordinator; c != nil {
 		lines = append(lines, tr.T("coord_details.coordinator", "User", c.SlackUserID, "Service", c.ServiceID, "Answer", nominationText(tr, c.Answer)))
 	}
-	return modalIn(tr, "k_detaljer_vis", tr.T("coord_details.title", "Ref", st.CaseRef), "", metadata{}, slack.NewSectionBlock(mrkdwn(strings.Join(lines, "\n")), nil, nil))
+	return modalIn(tr, "k_detaljer_vis", tr.T("coord_details.title", "Ref", st.CaseRef), "", metadata{}, withinView(tr, st.CaseRef, textSections(strings.Join(lines, "\n")))...)
 }
 
 // coordAppealView records an appeal: when it came in, and, after the window (pbrl § 7-5),

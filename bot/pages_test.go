@@ -246,3 +246,15 @@ func TestDetailsWithLongTextsAndManyServices(t *testing.T) {
 		t.Error("a case with more than a modal shows does not say where the rest is")
 	}
 }
+
+// TestCoordinatorDetailsWithLongReasons: a coordinator case with two decisions whose
+// reasons are 3,000 characters each opens as a modal Slack takes, with both reasons whole.
+func TestCoordinatorDetailsWithLongReasons(t *testing.T) {
+	tr := i18n.For("nb")
+	st := workflows.CoordinatorStatus{CaseRef: "SAK-2026-0002", Decisions: []workflows.CoordinatorDecision{
+		{Reasons: strings.Repeat("Ж", 3000), By: "U1"}, {Granted: true, Reasons: strings.Repeat("Ж", 3000), By: "U1"}}}
+	raw := checkView(t, "koordinatordetaljer", coordDetailsView(tr, st))
+	if n := strings.Count(string(raw), "Ж"); n != 6000 {
+		t.Errorf("%d of 6000 characters of the reasons shown", n)
+	}
+}

@@ -244,7 +244,7 @@ func planDetailsView(tr *i18n.Translator, st workflows.PlanStatus) slack.ModalVi
 	for _, m := range st.CompensatingMeasures {
 		lines = append(lines, tr.T("plan_details.measure", "Measure", m.Measure))
 	}
-	return modalIn(tr, "ip_detaljer_vis", tr.T("plan_details.title", "Ref", st.CaseRef), "", metadata{}, slack.NewSectionBlock(mrkdwn(strings.Join(lines, "\n")), nil, nil))
+	return modalIn(tr, "ip_detaljer_vis", tr.T("plan_details.title", "Ref", st.CaseRef), "", metadata{}, withinView(tr, st.CaseRef, textSections(strings.Join(lines, "\n")))...)
 }
 
 // renderPlan draws the notices of individual plans: references and dates, no contents. A
