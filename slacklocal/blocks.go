@@ -289,13 +289,15 @@ func (c *blockChecker) element(v any, ptr string, actionIDs map[string]bool) {
 			seen[str(o["value"])] = true
 		}
 		// An initial option must be one of the options (Slack compares the value).
-		initial, _ := el["initial_options"].([]any)
-		if o, ok := el["initial_option"].(map[string]any); ok {
-			initial = append(initial, o)
-		}
-		for _, o := range initial {
-			if m, ok := o.(map[string]any); ok && !seen[str(m["value"])] {
-				c.fail(ptr+"/initial_option", "initial option %q must be one of the options", str(m["value"]))
+		for _, key := range []string{"initial_option", "initial_options"} {
+			initial, _ := el[key].([]any)
+			if o, ok := el[key].(map[string]any); ok {
+				initial = []any{o}
+			}
+			for _, o := range initial {
+				if m, ok := o.(map[string]any); ok && !seen[str(m["value"])] {
+					c.fail(ptr+"/"+key, "initial option %q must be one of the options", str(m["value"]))
+				}
 			}
 		}
 		if grouped {
