@@ -61,12 +61,12 @@ func (b *Bot) directoryCommand(ctx context.Context, userID string, args []string
 	tr := b.textsFor(staff)
 	actor := workflowActor(staff)
 	isAdmin := actor.Has(workflows.RoleAdmin)
-	if len(args) == 0 {
+	if len(args) == 0 || args[0] == "side" {
 		ke, _ := b.dir.CoordinatingUnit(ctx)
 		if !isAdmin && !actor.MemberOf(ke.ID) {
 			return "", refuse("", "directory.readers")
 		}
-		return b.listDirectory(ctx, tr, admin)
+		return b.listDirectory(ctx, tr, admin, pageArg(args))
 	}
 	if !isAdmin {
 		return "", refuse("", "directory.admins_only")
@@ -165,7 +165,7 @@ func (b *Bot) directoryCommand(ctx context.Context, userID string, args []string
 	return tr.T("directory.help"), nil
 }
 
-func (b *Bot) listDirectory(ctx context.Context, tr *i18n.Translator, admin DirectoryAdmin) (string, error) {
+func (b *Bot) listDirectory(ctx context.Context, tr *i18n.Translator, admin DirectoryAdmin, page int) (string, error) {
 	services, err := b.dir.Services(ctx)
 	if err != nil {
 		return "", err
@@ -174,18 +174,27 @@ func (b *Bot) listDirectory(ctx context.Context, tr *i18n.Translator, admin Dire
 	if err != nil {
 		return "", err
 	}
-	var sb strings.Builder
-	sb.WriteString(tr.T("directory.services"))
+	// One line a service and a person, in pages: hundreds of each would pass Slack's 40,000
+	// characters in one message.
+	lines := []string{tr.T("directory.services")}
 	for _, s := range services {
-		fmt.Fprintf(&sb, "\n• `%s` %s (%s) · <#%s>", s.ID, s.Name, s.Sector, s.SlackChannel)
+		lines = append(lines, fmt.Sprintf("• `%s` %s (%s) · <#%s>", s.ID, s.Name, s.Sector, s.SlackChannel))
 	}
-	sb.WriteString("\n\n" + tr.T("directory.staff"))
+	lines = append(lines, "", tr.T("directory.staff"))
 	for _, p := range people {
-		fmt.Fprintf(&sb, "\n• <@%s> %s · %s", p.SlackUserID, p.Name, strings.Join(p.ServiceIDs, ", "))
+		line := fmt.Sprintf("• <@%s> %s · %s", p.SlackUserID, p.Name, strings.Join(p.ServiceIDs, ", "))
 		if len(p.Roles) > 0 {
-			sb.WriteString(tr.T("directory.staff_roles", "Roles", strings.Join(p.Roles, ", ")))
+			line += tr.T("directory.staff_roles", "Roles", strings.Join(p.Roles, ", "))
 		}
+		lines = append(lines, line)
 	}
-	sb.WriteString("\n\n" + tr.T("directory.help"))
-	return sb.String(), nil
+	shown, at, pages := onePage(lines, page, directoryPageSize)
+	text := strings.Join(shown, "\n")
+	if footer := pageFooter(tr, "/samarbeid katalog", at, pages, len(services)+len(people)); footer != "" {
+		text += "\n\n" + footer
+	}
+	return text + "\n\n" + tr.T("directory.help"), nil
 }
+
+// directoryPageSize is how many lines one page of `/samarbeid katalog` shows.
+const directoryPageSize = 50

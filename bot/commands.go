@@ -73,7 +73,7 @@ func (b *Bot) handleCommand(w http.ResponseWriter, r *http.Request) {
 		}
 		ephemeral(w, text)
 	case "mine":
-		text, err := b.myTasks(ctx, cmd.UserID)
+		text, err := b.myTasks(ctx, cmd.UserID, pageArg(fields[1:]))
 		if err != nil {
 			text = b.userMessageIn(tr, err)
 		}

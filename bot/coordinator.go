@@ -547,7 +547,7 @@ func coordDetailsView(tr *i18n.Translator, st workflows.CoordinatorStatus) slack
 	if c := st.Coordinator; c != nil {
 		lines = append(lines, tr.T("coord_details.coordinator", "User", c.SlackUserID, "Service", c.ServiceID, "Answer", nominationText(tr, c.Answer)))
 	}
-	return modalIn(tr, "k_detaljer_vis", tr.T("coord_details.title", "Ref", st.CaseRef), "", metadata{}, slack.NewSectionBlock(mrkdwn(strings.Join(lines, "\n")), nil, nil))
+	return modalIn(tr, "k_detaljer_vis", tr.T("coord_details.title", "Ref", st.CaseRef), "", metadata{}, withinView(tr, st.CaseRef, textSections(strings.Join(lines, "\n")))...)
 }
 
 // coordAppealView records an appeal: when it came in, and, after the window (pbrl § 7-5),
@@ -573,17 +573,12 @@ func coordAppealView(tr *i18n.Translator, st workflows.CoordinatorStatus, md met
 
 // coordWishView records or changes the person's wish for which service coordinates.
 func coordWishView(tr *i18n.Translator, st workflows.CoordinatorStatus, services []serviceOption, md metadata) slack.ModalViewRequest {
-	var pairs []string
-	for _, s := range services {
-		pairs = append(pairs, s.ID, s.Name)
-	}
 	return modalIn(tr, actionCoordWish, tr.T("coord_wish.title"), tr.T("modal.register"), md,
 		slack.NewSectionBlock(mrkdwn(tr.T("coord_wish.hint")), nil, nil),
 		input("ønske_hvem", tr.T("coord_wish.by_label"), "", false, slack.NewRadioButtonsBlockElement(fieldAction,
 			options(workflows.WishByPerson, tr.T("coord_wish.by_person"), workflows.WishByChild, tr.T("coord_wish.by_child"),
 				workflows.WishByParents, tr.T("coord_wish.by_parents"))...)),
-		input("ønske_tjeneste", tr.T("coord_wish.service_label"), "", true,
-			slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(tr.T("modal.select_service")), fieldAction, options(pairs...)...)),
+		input("ønske_tjeneste", tr.T("coord_wish.service_label"), "", true, serviceSelect(tr, "modal.select_service", services, false)),
 		input("ønske_merknad", tr.T("coord_wish.note_label"), "", true, textInput(false, "")),
 		privacyNoteIn(tr))
 }

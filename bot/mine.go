@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 	"go.temporal.io/api/workflowservice/v1"
@@ -19,6 +20,9 @@ import (
 // (overview.go).
 const mineLimit = 100
 
+// minePageSize is how many tasks one page of `/samarbeid mine` lists.
+const minePageSize = 40
+
 // homeTaskLimit is how many tasks the Home tab lists with their buttons.
 const homeTaskLimit = 35
 
@@ -34,7 +38,7 @@ type task struct {
 
 // myTasks lists what waits for the user: steps of cases their services opened, contact
 // requests to their services, nominations of them, and for the KE the overdue cases.
-func (b *Bot) myTasks(ctx context.Context, userID string) (string, error) {
+func (b *Bot) myTasks(ctx context.Context, userID string, page int) (string, error) {
 	staff, err := b.actor(ctx, userID)
 	if err != nil {
 		return "", err
@@ -44,18 +48,29 @@ func (b *Bot) myTasks(ctx context.Context, userID string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return tasksText(tr, tasks, notes, page), nil
+}
+
+// tasksText is page (from 1) of the task list in words, with the notes after it.
+func tasksText(tr *i18n.Translator, tasks []task, notes []string, page int) string {
 	text := tr.T("mine.none")
 	if len(tasks) > 0 {
 		lines := make([]string, len(tasks))
 		for i, t := range tasks {
 			lines[i] = t.text
 		}
-		text = tr.T("mine.list", "Count", len(tasks), "Lines", strings.Join(lines, "\n"))
+		// A page of tasks, so the answer stays a readable message (and within Slack's 40,000
+		// characters) with hundreds waiting.
+		shown, at, pages := onePage(lines, page, minePageSize)
+		text = tr.T("mine.list", "Count", len(tasks), "Lines", strings.Join(shown, "\n"))
+		if footer := pageFooter(tr, "/samarbeid mine", at, pages, len(tasks)); footer != "" {
+			text += "\n" + footer
+		}
 	}
 	for _, n := range notes {
 		text += "\n\n" + n
 	}
-	return text, nil
+	return text
 }
 
 // myTaskList is the list behind /samarbeid mine and the Home tab: a task per waiting step,
@@ -183,6 +198,23 @@ func (b *Bot) publishHome(ctx context.Context, userID string, notice ...string) 
 	if err != nil {
 		return err
 	}
+	if report == nil && b.seesOverview(ctx, staff) { // an auditor outside the KE
+		if r, err := keOverview(ctx, b.temporal, b.dir, b.now()); err == nil {
+			report = &r
+		} else {
+			b.log.Warn("kunne ikke lage oversikten for Hjem-fanen", "feil", err)
+		}
+	}
+	blocks := homeBlocks(tr, tasks, notes, report, notice, b.now())
+	_, err = b.publishView(ctx, slack.PublishViewContextRequest{UserID: userID,
+		View: slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}}})
+	return err
+}
+
+// homeBlocks draws the Home tab: the tasks (the first homeTaskLimit, with their buttons, and
+// a count of the rest), the notes, the overview when given, and the footer. It stays within
+// Slack's 100 blocks a Home tab whatever the number of tasks.
+func homeBlocks(tr *i18n.Translator, tasks []task, notes []string, report *overview.Report, notice []string, now time.Time) []slack.Block {
 	blocks := []slack.Block{slack.NewHeaderBlock(plain(tr.T("mine.title")))}
 	for _, n := range notice {
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(tr.T("mine.notice", "Text", n))))
@@ -208,19 +240,10 @@ func (b *Bot) publishHome(ctx context.Context, userID string, notice ...string) 
 	for _, n := range notes {
 		blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(n), nil, nil))
 	}
-	if report == nil && b.seesOverview(ctx, staff) { // an auditor outside the KE
-		if r, err := keOverview(ctx, b.temporal, b.dir, b.now()); err == nil {
-			report = &r
-		} else {
-			b.log.Warn("kunne ikke lage oversikten for Hjem-fanen", "feil", err)
-		}
-	}
 	if report != nil {
 		blocks = append(blocks, slack.NewDividerBlock(), slack.NewHeaderBlock(plain(tr.T("mine.overview_header"))))
 		blocks = append(blocks, overviewBlocks(tr, *report)...)
 	}
-	blocks = append(blocks, slack.NewContextBlock("", mrkdwn(tr.T("mine.home_footer", "Date", b.now()))))
-	_, err = b.publishView(ctx, slack.PublishViewContextRequest{UserID: userID,
-		View: slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}}})
-	return err
+	blocks = append(blocks, slack.NewContextBlock("", mrkdwn(tr.T("mine.home_footer", "Date", now))))
+	return blocks
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 
@@ -49,18 +50,30 @@ func overviewBlocks(tr *i18n.Translator, r overview.Report) []slack.Block {
 	}
 	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(summary), nil, nil)}
 	for _, sector := range r.Sectors() {
-		var sb strings.Builder
-		fmt.Fprintf(&sb, "*%s*", sector[0].Sector)
-		for _, u := range sector {
-			fmt.Fprintf(&sb, "\n• %s: %s", u.Name, unitCounts(tr, u))
-		}
-		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(truncate(sb.String(), 2900)), nil, nil))
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(sectorText(tr, sector)), nil, nil))
 		if len(blocks) >= 45 { // Slack allows 50 blocks in a message or a Home tab
 			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(tr.T("overview.sectors_cut"))))
 			break
 		}
 	}
 	return blocks
+}
+
+// sectorText is a sector's heading and a line per unit, within Slack's 3,000 characters a
+// section: the units that do not fit are counted ("og 40 til"), not cut mid-line.
+func sectorText(tr *i18n.Translator, sector []overview.Unit) string {
+	const room = 2900 // Slack's 3,000, less the closing count
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "*%s*", sector[0].Sector)
+	for i, u := range sector {
+		line := fmt.Sprintf("\n• %s: %s", u.Name, unitCounts(tr, u))
+		if utf8.RuneCountInString(sb.String())+utf8.RuneCountInString(line) > room {
+			fmt.Fprintf(&sb, "\n• %s", tr.T("overview.more_cases", "N", len(sector)-i))
+			break
+		}
+		sb.WriteString(line)
+	}
+	return sb.String()
 }
 
 func unitCounts(tr *i18n.Translator, u overview.Unit) string {

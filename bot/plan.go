@@ -251,7 +251,7 @@ func planDetailsView(tr *i18n.Translator, st workflows.PlanStatus) slack.ModalVi
 	for _, m := range st.CompensatingMeasures {
 		lines = append(lines, tr.T("plan_details.measure", "Measure", m.Measure))
 	}
-	return modalIn(tr, "ip_detaljer_vis", tr.T("plan_details.title", "Ref", st.CaseRef), "", metadata{}, slack.NewSectionBlock(mrkdwn(strings.Join(lines, "\n")), nil, nil))
+	return modalIn(tr, "ip_detaljer_vis", tr.T("plan_details.title", "Ref", st.CaseRef), "", metadata{}, withinView(tr, st.CaseRef, textSections(strings.Join(lines, "\n")))...)
 }
 
 // renderPlan draws the notices of individual plans: references and dates, no contents. A
@@ -306,10 +306,6 @@ func (b *Bot) planChangeView(ctx context.Context, tr *i18n.Translator, st workfl
 	if err != nil {
 		return slack.ModalViewRequest{}, err
 	}
-	var pairs []string
-	for _, s := range services {
-		pairs = append(pairs, s.ID, s.Name)
-	}
 	intro := tr.T("oppfolging.plan_change_intro", "Ref", st.CaseRef, "User", st.CoordinatorSlackUserID)
 	if !st.WithoutCoordinatorSince.IsZero() {
 		intro += "\n" + tr.T("oppfolging.plan_without", "Date", st.WithoutCoordinatorSince)
@@ -317,6 +313,6 @@ func (b *Bot) planChangeView(ctx context.Context, tr *i18n.Translator, st workfl
 	return modalIn(tr, actionPlanChange, tr.T("oppfolging.plan_change_title"), tr.T("oppfolging.plan_change_submit"), md,
 		slack.NewSectionBlock(mrkdwn(intro), nil, nil),
 		input("koordinator", tr.T("coord.coordinator_label"), "", false, slack.NewOptionsSelectBlockElement(slack.OptTypeUser, plain(tr.T("coord.pick_person")), fieldAction)),
-		input("tjeneste", tr.T("coord.service_label"), tr.T("hverdag2.coord_service_hint"), true, slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(tr.T("modal.select_service")), fieldAction, options(pairs...)...)),
+		input("tjeneste", tr.T("coord.service_label"), tr.T("hverdag2.coord_service_hint"), true, serviceSelect(tr, "modal.select_service", services, false)),
 	), nil
 }

@@ -158,6 +158,9 @@ func (b *Bot) run(ctx context.Context, bound callBound, deadline time.Time, call
 	if d := time.Now().Add(bound.within); deadline.IsZero() || d.Before(deadline) {
 		deadline = d
 	}
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) { // a wait past it would be cut short
+		deadline = d
+	}
 	attempts, err := callSlack(ctx, deadline, call)
 	if failed := attempts - 1; b.metrics != nil && (failed > 0 || err != nil) {
 		if err != nil {

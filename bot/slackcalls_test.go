@@ -187,3 +187,40 @@ func TestRespondRetriesResponseURL(t *testing.T) {
 		t.Fatalf("an expired response_url was tried %d times", calls.Load())
 	}
 }
+
+// TestHomeNotDrawnIsSaid: a Home tab that Slack will not draw in time is said to the user
+// in the app's direct messages, in words; a refusal that is not about time is only logged.
+func TestHomeNotDrawnIsSaid(t *testing.T) {
+	saved := boundPublish
+	boundPublish.within = 600 * time.Millisecond // the test need not wait Slack's 20 s
+	defer func() { boundPublish = saved }()
+	var publishes atomic.Int32
+	var dm atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/api/views.publish":
+			publishes.Add(1)
+			w.WriteHeader(http.StatusServiceUnavailable)
+		case "/api/chat.postMessage":
+			_ = r.ParseForm()
+			dm.Store(r.Form.Get("channel") + ": " + r.Form.Get("text"))
+			_, _ = io.WriteString(w, `{"ok":true,"channel":"D1","ts":"1.2"}`)
+		}
+	}))
+	defer srv.Close()
+	b := callsBot(slack.New("xoxb-test", slack.OptionAPIURL(srv.URL+"/api/")))
+	_, err := b.publishView(context.Background(), slack.PublishViewContextRequest{UserID: "U1", View: slack.HomeTabViewRequest{Type: slack.VTHomeTab}})
+	if err == nil || publishes.Load() < 2 {
+		t.Fatalf("views.publish: %v after %d calls", err, publishes.Load())
+	}
+	b.homeNotDrawn(context.Background(), "U1", err)
+	if got, _ := dm.Load().(string); !strings.HasPrefix(got, "U1: Slack svarte ikke i tide, så Hjem-fanen") {
+		t.Fatalf("the user was told %q", got)
+	}
+	dm.Store("")
+	b.homeNotDrawn(context.Background(), "U1", slack.SlackErrorResponse{Err: "invalid_arguments"})
+	if got := dm.Load().(string); got != "" {
+		t.Fatalf("a bad view was told to the user: %q", got)
+	}
+}

@@ -14,7 +14,7 @@ import (
 // fieldAction is the action ID of every modal input; the block ID names the field.
 const fieldAction = "verdi"
 
-type serviceOption struct{ ID, Name string }
+type serviceOption struct{ ID, Name, Sector string }
 
 func plain(s string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
@@ -94,14 +94,10 @@ func newCaseView(tr *i18n.Translator, ref string, own []serviceOption, md metada
 }
 
 func clarifyView(tr *i18n.Translator, caseRef string, services []serviceOption, md metadata) slack.ModalViewRequest {
-	var pairs []string
-	for _, s := range services {
-		pairs = append(pairs, s.ID, s.Name)
-	}
 	return modalIn(tr, callbackClar, tr.T("clarify.title"), tr.T("clarify.submit"), md,
 		slack.NewSectionBlock(mrkdwn(tr.T("clarify.intro", "Ref", caseRef)), nil, nil),
 		input("tjenester", tr.T("clarify.services_label"), tr.T("clarify.services_hint"), true,
-			slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeStatic, plain(tr.T("clarify.services_placeholder")), fieldAction, options(pairs...)...)),
+			serviceSelect(tr, "clarify.services_placeholder", services, true)),
 		input("ingen", tr.T("clarify.or_label"), "", true, slack.NewCheckboxGroupsBlockElement(fieldAction, options("ingen", tr.T("clarify.none"))...)),
 	)
 }
@@ -172,17 +168,13 @@ func closeView(tr *i18n.Translator, caseRef string, md metadata) slack.ModalView
 // notOursView answers "not ours" with a reason and, optionally, the service the answerer
 // believes is right, from the directory.
 func notOursView(tr *i18n.Translator, caseRef string, services []serviceOption, md metadata) slack.ModalViewRequest {
-	var pairs []string
-	for _, s := range services {
-		pairs = append(pairs, s.ID, s.Name)
-	}
 	blocks := []slack.Block{
 		slack.NewSectionBlock(mrkdwn(tr.T("samtykke.not_ours_intro", "Ref", caseRef)), nil, nil),
 		input("begrunnelse", tr.T("modal.reason"), "", false, textInput(true, "")),
 	}
-	if len(pairs) > 0 {
+	if len(services) > 0 {
 		blocks = append(blocks, input("forslag", tr.T("samtykke.suggest_label"), tr.T("samtykke.suggest_hint"), true,
-			slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(tr.T("modal.select_service")), fieldAction, options(pairs...)...)))
+			serviceSelect(tr, "modal.select_service", services, false)))
 	}
 	blocks = append(blocks, privacyNoteIn(tr))
 	return modalIn(tr, callbackNotOurs, tr.T("samtykke.not_ours_title"), tr.T("samtykke.not_ours_submit"), md, blocks...)
@@ -236,7 +228,8 @@ func detailsView(tr *i18n.Translator, st workflows.Status, scope access.Scope, n
 	for _, s := range st.Services {
 		lines := []string{tr.T("details.service", "Service", name(ctx, s.ServiceID), "State", serviceLine(tr, s))}
 		if scope == access.Coordinate { // the state, no free text
-			blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(lines[0]), nil, nil))
+			blocks = append(blocks, slack.NewDividerBlock())
+			blocks = append(blocks, textSections(lines[0])...)
 			continue
 		}
 		if a := s.Assessment; a != nil {
@@ -270,9 +263,10 @@ func detailsView(tr *i18n.Translator, st workflows.Status, scope access.Scope, n
 			}
 			lines = append(lines, answer)
 		}
-		blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(strings.Join(lines, "\n")), nil, nil))
+		blocks = append(blocks, slack.NewDividerBlock())
+		blocks = append(blocks, textSections(strings.Join(lines, "\n"))...)
 	}
-	return modalIn(tr, "detaljer", tr.T("details.title", "Ref", st.CaseRef), "", metadata{}, blocks...)
+	return modalIn(tr, "detaljer", tr.T("details.title", "Ref", st.CaseRef), "", metadata{}, withinView(tr, st.CaseRef, blocks)...)
 }
 
 // closedLines say how a closed case ended, as far as scope allows: the outcome, and for a
@@ -311,7 +305,7 @@ func (b *Bot) otherServices(ctx context.Context, exclude string) ([]serviceOptio
 	var out []serviceOption
 	for _, s := range all {
 		if s.ID != exclude && !s.Coordinating {
-			out = append(out, serviceOption{ID: s.ID, Name: s.Name})
+			out = append(out, serviceOption{ID: s.ID, Name: s.Name, Sector: s.Sector})
 		}
 	}
 	return out, nil

@@ -289,13 +289,15 @@ func (c *blockChecker) element(v any, ptr string, actionIDs map[string]bool) {
 			seen[str(o["value"])] = true
 		}
 		// An initial option must be one of the options (Slack compares the value).
-		initial, _ := el["initial_options"].([]any)
-		if o, ok := el["initial_option"].(map[string]any); ok {
-			initial = append(initial, o)
-		}
-		for _, o := range initial {
-			if m, ok := o.(map[string]any); ok && !seen[str(m["value"])] {
-				c.fail(ptr+"/initial_option", "initial option %q must be one of the options", str(m["value"]))
+		for _, key := range []string{"initial_option", "initial_options"} {
+			initial, _ := el[key].([]any)
+			if o, ok := el[key].(map[string]any); ok {
+				initial = []any{o}
+			}
+			for _, o := range initial {
+				if m, ok := o.(map[string]any); ok && !seen[str(m["value"])] {
+					c.fail(ptr+"/"+key, "initial option %q must be one of the options", str(m["value"]))
+				}
 			}
 		}
 		if grouped {
@@ -823,4 +825,35 @@ func buildState(v *viewRec, values map[string]map[string]Value, check bool) (map
 		}
 	}
 	return state, refused, nil
+}
+
+// ---- checking a payload without a server ----
+
+// CheckBlocks validates blocks as Slack does for a surface ("message", "modal" or "home")
+// and returns Slack's error messages, none when Slack would take them. Tests of code that
+// builds blocks use it where no stand-in runs.
+func CheckBlocks(surf string, blocks []byte) []string {
+	s := map[string]surface{"message": surfaceMessage, "modal": surfaceModal, "home": surfaceHome}[surf]
+	_, errs := normalizeBlocks(blocks, s, "/blocks")
+	return errs
+}
+
+// CheckView validates a view (a modal or a Home tab, by its type) as views.open and
+// views.publish do, and returns Slack's error messages.
+func CheckView(view []byte) []string {
+	var def struct {
+		Type string `json:"type"`
+	}
+	_ = json.Unmarshal(view, &def)
+	_, errs := parseView(view, def.Type == "home")
+	return errs
+}
+
+// CheckMessage validates a message's text and blocks as chat.postMessage does.
+func CheckMessage(text string, blocks []byte) []string {
+	errs := CheckBlocks("message", blocks)
+	if runes(text) > maxMessageText {
+		errs = append(errs, fmt.Sprintf("[ERROR] msg_too_long: text is %d characters, Slack takes %d", runes(text), maxMessageText))
+	}
+	return errs
 }

@@ -291,6 +291,8 @@ func TestBlockKitLimits(t *testing.T) {
 			"/blocks/0/element/options]"},
 		{"an initial option not among the options", surfaceModal, inputWith(map[string]any{"type": "static_select",
 			"options": optionList("a", 2), "initial_option": option("b", "Valg")}), "/blocks/0/element/initial_option]"},
+		{"initial options not among the options", surfaceModal, inputWith(map[string]any{"type": "checkboxes",
+			"options": optionList("a", 2), "initial_options": []any{option("a0", "Valg 0"), option("b", "Valg")}}), "/blocks/0/element/initial_options]"},
 		{"an option description of 76", surfaceModal, inputWith(map[string]any{"type": "radio_buttons",
 			"options": []any{map[string]any{"value": "a", "text": ptext("A"), "description": ptext(long)}}}),
 			"/blocks/0/element/options/0/description/text]"},

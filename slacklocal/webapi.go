@@ -155,8 +155,8 @@ func (s *Server) call(method string, args apiArgs, token string) map[string]any 
 		"conversations.history":   s.conversationsHistory,
 		"conversations.archive":   s.conversationsArchive,
 		"conversations.unarchive": s.conversationsUnarchive,
-		"users.info":         s.usersInfo,
-		"users.list":         s.usersList,
+		"users.info":              s.usersInfo,
+		"users.list":              s.usersList,
 	}[method]
 	switch {
 	case !ok:
