@@ -1,0 +1,182 @@
+package app
+
+// The local Slack stand-in's page in a real browser (issue 14 item 7): the page that
+// `samarbeid dev` serves without Slack tokens is how most people first meet samarbeid, so
+// headless Chromium plays a case through it the way a person does: it picks who it is in «Du
+// er», types /samarbeid ny in the composer, fills each modal and clicks the buttons in the
+// channel, as the health station's caseworker and then as the school's, until the school has
+// accepted with a contact person and the case is closed. Every step is a screenshot (kept
+// in SAMARBEID_SCREENSHOTS, or a temporary folder; its path is logged) and an axe-core check;
+// a console error, an uncaught exception or a request answered 4xx/5xx fails the test.
+//
+// It needs what the console's browser test needs (app/browser_helpers_test.go says how).
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/samarbeid/samarbeid/i18n"
+)
+
+func TestStandInPageInBrowser(t *testing.T) {
+	chromium, axePath := browserTools(t)
+	axeSource, err := os.ReadFile(axePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shots := screenshotDir(t)
+	t.Logf("screenshots in %s", shots)
+	a := startApp(t)
+	tr := i18n.For(i18n.Default)
+
+	tab, closeTab := openTab(t, chromiumAllocator(t, chromium), "standin", shots, axeSource, nil)
+	defer closeTab()
+	ctx := tab.ctx
+
+	must := func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	eval := func(what, js string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](js, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		return s
+	}
+	// The page redraws the channel every second from the stand-in's state, so a wait is for
+	// what the person waits to see: a message's text or a button in the channel.
+	inLog := func(text string) chromedp.Search {
+		return chromedp.Search(`//div[@id="log"]//div[contains(@class,"msg")][contains(normalize-space(.), ` + xpathString(text) + `)]`)
+	}
+	lastButton := func(label string) chromedp.Search {
+		return chromedp.Search(`(//div[@id="log"]//button[normalize-space(.)=` + xpathString(label) + `])[last()]`)
+	}
+	modalOpen := func(title string) chromedp.Action[chromedp.Void] {
+		return chromedp.WaitVisible(chromedp.Search(`//div[@id="modal"]//h2[starts-with(normalize-space(.), ` + xpathString(title) + `)]`))
+	}
+	modalClosed := chromedp.WaitNotVisible(chromedp.CSS(`#overlay`))
+	submitModal := func(what string) {
+		t.Helper()
+		must(what, chromedp.Click(chromedp.CSS(`#modal button[type="submit"]`)), modalClosed)
+	}
+	radio := func(block, value string) chromedp.Action[chromedp.Void] {
+		return chromedp.Click(chromedp.CSS(`#modal .field[data-block="` + block + `"] input[value="` + value + `"]`))
+	}
+	// Who you are is the select «Du er» in the sidebar, and the channel a click on its name.
+	beUser := func(user, channel string) {
+		t.Helper()
+		eval("pick "+user+" in «Du er»", `(() => { const s = document.querySelector("#user"); s.value = `+jsString(user)+
+			`; s.dispatchEvent(new Event("change")); return s.value; })()`)
+		must("open #"+channel, chromedp.Click(chromedp.Search(`//aside//li[normalize-space(span[1])=`+xpathString("# "+channel)+`]`)),
+			chromedp.WaitVisible(chromedp.Search(`//header[h2[normalize-space(.)=`+xpathString("# "+channel)+`]]`)))
+	}
+
+	must("open the stand-in", chromedp.Navigate(a.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`#channels li`)))
+	// The page names its icon, and the icon is there (it answered 404 once).
+	if got := eval("the favicon", `Promise.all([document.querySelector('link[rel~="icon"]').href, "/favicon.ico"].map(u => fetch(u).then(r => r.status + " " + r.headers.get("content-type")))).then(a => a.join(", "))`); got != "200 image/svg+xml, 200 image/svg+xml" {
+		t.Errorf("favicon: %s", got)
+	}
+	beUser(kari, "helsestasjon")
+	tab.check("01-start")
+
+	// /samarbeid ny in the composer opens the new case's modal.
+	must("type /samarbeid ny", chromedp.SendKeys(chromedp.CSS(`#cmdtext`), "/samarbeid ny"), chromedp.Click(chromedp.CSS(`#send`)),
+		modalOpen(tr.T("new_case.title")))
+	ref, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`#f-saksreferanse`)))
+	if err != nil || !strings.HasPrefix(ref, "SAK-") {
+		t.Fatalf("the new case's reference: %q %v", ref, err)
+	}
+	if svc, _ := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`#f-tjeneste`))); svc != "helsestasjon" {
+		t.Errorf("Kari works in one service, and it is chosen for her: %q", svc)
+	}
+	must("choose a child", radio("målgruppe", "barn"))
+	tab.check("02-ny-sak")
+	submitModal("create the case")
+
+	// Step 1: the health station answers that the school gives the child services.
+	must("step 1's prompt", chromedp.WaitVisible(lastButton(tr.T("notice.clarify_button"))))
+	tab.check("03-steg-1")
+	must("answer step 1", chromedp.Click(lastButton(tr.T("notice.clarify_button"))), modalOpen(tr.T("clarify.title")),
+		chromedp.SetValue(chromedp.CSS(`#f-tjenester`), "skole"))
+	tab.check("04-avklaring")
+	submitModal("send step 1")
+
+	// Step 2: collaboration with the school is needed.
+	must("step 2's prompt", chromedp.WaitVisible(lastButton(tr.T("notice.assess_button"))))
+	tab.check("05-steg-2")
+	must("assess the school", chromedp.Click(lastButton(tr.T("notice.assess_button"))), modalOpen(tr.T("assess.title")),
+		radio("behov", "ja"),
+		chromedp.SendKeys(chromedp.CSS(`#f-tema`), "tilrettelegging i skolehverdagen"),
+		chromedp.SendKeys(chromedp.CSS(`#f-begrunnelse`), "eleven trenger tilpasning som helsestasjonen og skolen må avtale"))
+	tab.check("06-vurdering")
+	submitModal("send the assessment")
+
+	// Step 3: the consent first, then the contact request.
+	must("step 3's prompt", chromedp.WaitVisible(lastButton(tr.T("notice.record_consent"))))
+	tab.check("07-steg-3")
+	must("register consent", chromedp.Click(lastButton(tr.T("notice.record_consent"))), modalOpen(tr.T("consent.title")),
+		radio("grunnlag", "samtykke"), radio("gitt_av", "personen"), radio("form", "skriftlig"))
+	tab.check("08-samtykke")
+	submitModal("send the consent")
+	must("the basis is on record", chromedp.WaitVisible(inLog(strings.TrimPrefix(tr.T("notice.state_basis"), ":white_check_mark: "))))
+	must("send the contact request", chromedp.Click(lastButton(tr.T("notice.send_request"))),
+		chromedp.WaitVisible(inLog(tr.T("contact.sent", "Service", "Grunnskolen"))))
+	tab.check("09-forespørsel-sendt")
+
+	// The school's Ola sees the request in #skole and accepts, naming a contact person.
+	beUser(ola, "skole")
+	must("the request in #skole", chromedp.WaitVisible(lastButton(tr.T("notice.accept"))))
+	tab.check("10-skole-forespørsel")
+	must("accept", chromedp.Click(lastButton(tr.T("notice.accept"))), modalOpen(tr.T("accept.title")),
+		chromedp.SendKeys(chromedp.CSS(`#f-kontaktperson`), "Ola, kontaktlærer"))
+	tab.check("11-godta")
+	submitModal("send the acceptance")
+
+	// Back in #helsestasjon, Kari reads that the school accepted, and the case is closed.
+	beUser(kari, "helsestasjon")
+	accepted := tr.T("notice.contact_accepted", "Service", "Grunnskolen", "Ref", ref, "User", ola)
+	accepted = accepted[:strings.Index(accepted, "(")] // the mention is drawn as a name
+	must("the acceptance in #helsestasjon", chromedp.WaitVisible(inLog(strings.ReplaceAll(accepted, "*", ""))))
+	closedText := strings.ReplaceAll(tr.T("notice.closed", "Ref", ref, "Outcome", ""), ":white_check_mark: ", "")
+	closedText = strings.TrimSuffix(strings.TrimSpace(strings.TrimSuffix(closedText, ".")), ":")
+	must("the case is closed", chromedp.WaitVisible(inLog(closedText)))
+	tab.check("12-kontakt-godtatt")
+
+	// «Vis sak» on the closed case.
+	must("Vis sak", chromedp.Click(lastButton(tr.T("notice.show_case"))))
+	waitCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	shown, err := chromedp.Run(waitCtx, chromedp.Evaluate[string](`new Promise(ok => { const look = () => {
+		const m = document.querySelector("#overlay").style.display === "flex" ? document.querySelector("#modal").innerText : "";
+		const e = [...document.querySelectorAll("#log .msg.eph")].map(x => x.innerText).pop() || "";
+		if (m || e.includes(`+jsString(ref)+`)) ok(m || e); else setTimeout(look, 100); }; look(); })`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("«Vis sak» on the closed case showed nothing: %v", err)
+	}
+	t.Logf("«Vis sak» on the closed case: %s", shown)
+	tab.check("13-vis-lukket-sak")
+}
+
+// xpathString quotes s for an XPath expression (XPath 1.0 has no escapes).
+func xpathString(s string) string {
+	if !strings.Contains(s, `"`) {
+		return `"` + s + `"`
+	}
+	return `concat("` + strings.ReplaceAll(s, `"`, `", '"', "`) + `")`
+}
+
+// jsString quotes s for JavaScript: a JSON string is one.
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
