@@ -39,9 +39,14 @@ func TestStandInPageInBrowser(t *testing.T) {
 	defer closeTab()
 	ctx := tab.ctx
 
+	// A step that waits a minute has failed (alone the whole test takes about 20 s); its
+	// screenshot shows where.
 	must := func(what string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
+		stepCtx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		if err := chromedp.Do(stepCtx, actions...); err != nil {
+			tab.screenshot("failed")
 			t.Fatalf("%s: %v", what, err)
 		}
 	}
@@ -73,12 +78,25 @@ func TestStandInPageInBrowser(t *testing.T) {
 		return chromedp.Click(chromedp.CSS(`#modal .field[data-block="` + block + `"] input[value="` + value + `"]`))
 	}
 	// Who you are is the select «Du er» in the sidebar, and the channel a click on its name.
-	beUser := func(user, channel string) {
+	beUser := func(user, name, channel string) {
 		t.Helper()
-		eval("pick "+user+" in «Du er»", `(() => { const s = document.querySelector("#user"); s.value = `+jsString(user)+
+		eval("pick "+name+" in «Du er»", `(() => { const s = document.querySelector("#user"); s.value = `+jsString(user)+
 			`; s.dispatchEvent(new Event("change")); return s.value; })()`)
-		must("open #"+channel, chromedp.Click(chromedp.Search(`//aside//li[normalize-space(span[1])=`+xpathString("# "+channel)+`]`)),
+		must("the page is "+name+"'s", chromedp.WaitVisible(chromedp.Search(`//span[@id="whoami"][contains(., `+xpathString(name)+`)]`)))
+		must("open #"+channel, chromedp.Click(chromedp.Search(`//aside//li/button[normalize-space(span[1])=`+xpathString("# "+channel)+`]`)),
 			chromedp.WaitVisible(chromedp.Search(`//header[h2[normalize-space(.)=`+xpathString("# "+channel)+`]]`)))
+	}
+
+	// Each step's look: nothing wider than its box, then a screenshot, axe, and no console or
+	// network errors.
+	look := func(page string) {
+		t.Helper()
+		wide := eval("widths", `[document.documentElement, ...document.querySelectorAll("#log, #modal .body, aside")]
+			.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => (e.id || e.className || e.tagName) + " " + e.scrollWidth + ">" + e.clientWidth).join("; ")`)
+		if wide != "" {
+			t.Errorf("%s: wider than the window: %s", page, wide)
+		}
+		tab.check(page)
 	}
 
 	must("open the stand-in", chromedp.Navigate(a.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`#channels li`)))
@@ -86,8 +104,8 @@ func TestStandInPageInBrowser(t *testing.T) {
 	if got := eval("the favicon", `Promise.all([document.querySelector('link[rel~="icon"]').href, "/favicon.ico"].map(u => fetch(u).then(r => r.status + " " + r.headers.get("content-type")))).then(a => a.join(", "))`); got != "200 image/svg+xml, 200 image/svg+xml" {
 		t.Errorf("favicon: %s", got)
 	}
-	beUser(kari, "helsestasjon")
-	tab.check("01-start")
+	beUser(kari, "Kari (helsestasjon)", "helsestasjon")
+	look("01-start")
 
 	// /samarbeid ny in the composer opens the new case's modal.
 	must("type /samarbeid ny", chromedp.SendKeys(chromedp.CSS(`#cmdtext`), "/samarbeid ny"), chromedp.Click(chromedp.CSS(`#send`)),
@@ -100,57 +118,62 @@ func TestStandInPageInBrowser(t *testing.T) {
 		t.Errorf("Kari works in one service, and it is chosen for her: %q", svc)
 	}
 	must("choose a child", radio("målgruppe", "barn"))
-	tab.check("02-ny-sak")
+	look("02-ny-sak")
 	submitModal("create the case")
 
 	// Step 1: the health station answers that the school gives the child services.
 	must("step 1's prompt", chromedp.WaitVisible(lastButton(tr.T("notice.clarify_button"))))
-	tab.check("03-steg-1")
+	look("03-steg-1")
+	// The services are a long list of checkboxes with a filter above.
 	must("answer step 1", chromedp.Click(lastButton(tr.T("notice.clarify_button"))), modalOpen(tr.T("clarify.title")),
-		chromedp.SetValue(chromedp.CSS(`#f-tjenester`), "skole"))
-	tab.check("04-avklaring")
+		chromedp.SendKeys(chromedp.CSS(`#modal fieldset[data-block="tjenester"] input.filter`), "skole"),
+		chromedp.Click(chromedp.Search(`//fieldset[@data-block="tjenester"]//label[normalize-space(.)="Grunnskolen"]`)))
+	if got := eval("the filtered list", `[...document.querySelectorAll('#f-tjenester label.choice')].filter(l => !l.hidden).map(l => l.textContent).join(", ")`); strings.Contains(got, "Barnehagen") || !strings.Contains(got, "Grunnskolen") {
+		t.Errorf("the filter «skole» left: %s", got)
+	}
+	look("04-avklaring")
 	submitModal("send step 1")
 
 	// Step 2: collaboration with the school is needed.
 	must("step 2's prompt", chromedp.WaitVisible(lastButton(tr.T("notice.assess_button"))))
-	tab.check("05-steg-2")
+	look("05-steg-2")
 	must("assess the school", chromedp.Click(lastButton(tr.T("notice.assess_button"))), modalOpen(tr.T("assess.title")),
 		radio("behov", "ja"),
 		chromedp.SendKeys(chromedp.CSS(`#f-tema`), "tilrettelegging i skolehverdagen"),
 		chromedp.SendKeys(chromedp.CSS(`#f-begrunnelse`), "eleven trenger tilpasning som helsestasjonen og skolen må avtale"))
-	tab.check("06-vurdering")
+	look("06-vurdering")
 	submitModal("send the assessment")
 
 	// Step 3: the consent first, then the contact request.
 	must("step 3's prompt", chromedp.WaitVisible(lastButton(tr.T("notice.record_consent"))))
-	tab.check("07-steg-3")
+	look("07-steg-3")
 	must("register consent", chromedp.Click(lastButton(tr.T("notice.record_consent"))), modalOpen(tr.T("consent.title")),
 		radio("grunnlag", "samtykke"), radio("gitt_av", "personen"), radio("form", "skriftlig"))
-	tab.check("08-samtykke")
+	look("08-samtykke")
 	submitModal("send the consent")
 	must("the basis is on record", chromedp.WaitVisible(inLog(strings.TrimPrefix(tr.T("notice.state_basis"), ":white_check_mark: "))))
 	must("send the contact request", chromedp.Click(lastButton(tr.T("notice.send_request"))),
 		chromedp.WaitVisible(inLog(tr.T("contact.sent", "Service", "Grunnskolen"))))
-	tab.check("09-forespørsel-sendt")
+	look("09-forespørsel-sendt")
 
 	// The school's Ola sees the request in #skole and accepts, naming a contact person.
-	beUser(ola, "skole")
+	beUser(ola, "Ola (skole)", "skole")
 	must("the request in #skole", chromedp.WaitVisible(lastButton(tr.T("notice.accept"))))
-	tab.check("10-skole-forespørsel")
+	look("10-skole-forespørsel")
 	must("accept", chromedp.Click(lastButton(tr.T("notice.accept"))), modalOpen(tr.T("accept.title")),
 		chromedp.SendKeys(chromedp.CSS(`#f-kontaktperson`), "Ola, kontaktlærer"))
-	tab.check("11-godta")
+	look("11-godta")
 	submitModal("send the acceptance")
 
 	// Back in #helsestasjon, Kari reads that the school accepted, and the case is closed.
-	beUser(kari, "helsestasjon")
+	beUser(kari, "Kari (helsestasjon)", "helsestasjon")
 	accepted := tr.T("notice.contact_accepted", "Service", "Grunnskolen", "Ref", ref, "User", ola)
 	accepted = accepted[:strings.Index(accepted, "(")] // the mention is drawn as a name
 	must("the acceptance in #helsestasjon", chromedp.WaitVisible(inLog(strings.ReplaceAll(accepted, "*", ""))))
 	closedText := strings.ReplaceAll(tr.T("notice.closed", "Ref", ref, "Outcome", ""), ":white_check_mark: ", "")
 	closedText = strings.TrimSuffix(strings.TrimSpace(strings.TrimSuffix(closedText, ".")), ":")
 	must("the case is closed", chromedp.WaitVisible(inLog(closedText)))
-	tab.check("12-kontakt-godtatt")
+	look("12-kontakt-godtatt")
 
 	// «Vis sak» on the closed case.
 	must("Vis sak", chromedp.Click(lastButton(tr.T("notice.show_case"))))
@@ -164,7 +187,7 @@ func TestStandInPageInBrowser(t *testing.T) {
 		t.Fatalf("«Vis sak» on the closed case showed nothing: %v", err)
 	}
 	t.Logf("«Vis sak» on the closed case: %s", shown)
-	tab.check("13-vis-lukket-sak")
+	look("13-vis-lukket-sak")
 }
 
 // xpathString quotes s for an XPath expression (XPath 1.0 has no escapes).
