@@ -6,15 +6,17 @@ package app
 // er», types /samarbeid ny in the composer, fills each modal and clicks the buttons in the
 // channel, as the health station's caseworker and then as the school's, until the school has
 // accepted with a contact person, the case is closed, and «Vis sak» on it still shows the
-// contact person. Every step is a screenshot (kept
-// in SAMARBEID_SCREENSHOTS, or a temporary folder; its path is logged) and an axe-core check;
-// a console error, an uncaught exception or a request answered 4xx/5xx fails the test.
+// contact person; then the Home tab, and the channel in a narrow window. Every step is a
+// screenshot (kept in SAMARBEID_SCREENSHOTS, or a temporary folder; its path is logged) and
+// an axe-core check; a console error, an uncaught exception or a request answered 4xx/5xx
+// fails the test.
 //
 // It needs what the console's browser test needs (app/browser_helpers_test.go says how).
 
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -90,8 +92,11 @@ func TestStandInPageInBrowser(t *testing.T) {
 
 	// Each step's look: nothing wider than its box, then a screenshot, axe, and no console or
 	// network errors.
+	step := 0
 	look := func(page string) {
 		t.Helper()
+		step++
+		page = fmt.Sprintf("%02d-%s", step, page)
 		wide := eval("widths", `[document.documentElement, ...document.querySelectorAll("#log, #modal .body, aside")]
 			.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => (e.id || e.className || e.tagName) + " " + e.scrollWidth + ">" + e.clientWidth).join("; ")`)
 		if wide != "" {
@@ -106,7 +111,12 @@ func TestStandInPageInBrowser(t *testing.T) {
 		t.Errorf("favicon: %s", got)
 	}
 	beUser(kari, "Kari (helsestasjon)", "helsestasjon")
-	look("01-start")
+	look("start")
+
+	// What a newcomer types first, as the composer suggests.
+	must("type /samarbeid hjelp", chromedp.SendKeys(chromedp.CSS(`#cmdtext`), "/samarbeid hjelp"), chromedp.Click(chromedp.CSS(`#send`)),
+		chromedp.WaitVisible(inLog("/samarbeid hjelp")))
+	look("hjelp")
 
 	// /samarbeid ny in the composer opens the new case's modal.
 	must("type /samarbeid ny", chromedp.SendKeys(chromedp.CSS(`#cmdtext`), "/samarbeid ny"), chromedp.Click(chromedp.CSS(`#send`)),
@@ -119,12 +129,12 @@ func TestStandInPageInBrowser(t *testing.T) {
 		t.Errorf("Kari works in one service, and it is chosen for her: %q", svc)
 	}
 	must("choose a child", radio("målgruppe", "barn"))
-	look("02-ny-sak")
+	look("ny-sak")
 	submitModal("create the case")
 
 	// Step 1: the health station answers that the school gives the child services.
 	must("step 1's prompt", chromedp.WaitVisible(lastButton(tr.T("notice.clarify_button"))))
-	look("03-steg-1")
+	look("steg-1")
 	// The services are a long list of checkboxes with a filter above.
 	must("answer step 1", chromedp.Click(lastButton(tr.T("notice.clarify_button"))), modalOpen(tr.T("clarify.title")),
 		chromedp.SendKeys(chromedp.CSS(`#modal fieldset[data-block="tjenester"] input.filter`), "skole"),
@@ -132,38 +142,38 @@ func TestStandInPageInBrowser(t *testing.T) {
 	if got := eval("the filtered list", `[...document.querySelectorAll('#f-tjenester label.choice')].filter(l => l.checkVisibility()).map(l => l.textContent).join(", ")`); strings.Contains(got, "Barnehagen") || !strings.Contains(got, "Grunnskolen") {
 		t.Errorf("the filter «skole» left: %s", got)
 	}
-	look("04-avklaring")
+	look("avklaring")
 	submitModal("send step 1")
 
 	// Step 2: collaboration with the school is needed.
 	must("step 2's prompt", chromedp.WaitVisible(lastButton(tr.T("notice.assess_button"))))
-	look("05-steg-2")
+	look("steg-2")
 	must("assess the school", chromedp.Click(lastButton(tr.T("notice.assess_button"))), modalOpen(tr.T("assess.title")),
 		radio("behov", "ja"),
 		chromedp.SendKeys(chromedp.CSS(`#f-tema`), "tilrettelegging i skolehverdagen"),
 		chromedp.SendKeys(chromedp.CSS(`#f-begrunnelse`), "eleven trenger tilpasning som helsestasjonen og skolen må avtale"))
-	look("06-vurdering")
+	look("vurdering")
 	submitModal("send the assessment")
 
 	// Step 3: the consent first, then the contact request.
 	must("step 3's prompt", chromedp.WaitVisible(lastButton(tr.T("notice.record_consent"))))
-	look("07-steg-3")
+	look("steg-3")
 	must("register consent", chromedp.Click(lastButton(tr.T("notice.record_consent"))), modalOpen(tr.T("consent.title")),
 		radio("grunnlag", "samtykke"), radio("gitt_av", "personen"), radio("form", "skriftlig"))
-	look("08-samtykke")
+	look("samtykke")
 	submitModal("send the consent")
 	must("the basis is on record", chromedp.WaitVisible(inLog(strings.TrimPrefix(tr.T("notice.state_basis"), ":white_check_mark: "))))
 	must("send the contact request", chromedp.Click(lastButton(tr.T("notice.send_request"))),
 		chromedp.WaitVisible(inLog(tr.T("contact.sent", "Service", "Grunnskolen"))))
-	look("09-forespørsel-sendt")
+	look("forespørsel-sendt")
 
 	// The school's Ola sees the request in #skole and accepts, naming a contact person.
 	beUser(ola, "Ola (skole)", "skole")
 	must("the request in #skole", chromedp.WaitVisible(lastButton(tr.T("notice.accept"))))
-	look("10-skole-forespørsel")
+	look("skole-forespørsel")
 	must("accept", chromedp.Click(lastButton(tr.T("notice.accept"))), modalOpen(tr.T("accept.title")),
 		chromedp.SendKeys(chromedp.CSS(`#f-kontaktperson`), "Ola, kontaktlærer"))
-	look("11-godta")
+	look("godta")
 	submitModal("send the acceptance")
 
 	// Back in #helsestasjon, Kari reads that the school accepted, and the case is closed.
@@ -174,7 +184,7 @@ func TestStandInPageInBrowser(t *testing.T) {
 	closedText := strings.ReplaceAll(tr.T("notice.closed", "Ref", ref, "Outcome", ""), ":white_check_mark: ", "")
 	closedText = strings.TrimSuffix(strings.TrimSpace(strings.TrimSuffix(closedText, ".")), ":")
 	must("the case is closed", chromedp.WaitVisible(inLog(closedText)))
-	look("12-kontakt-godtatt")
+	look("kontakt-godtatt")
 
 	// «Vis sak» on the closed case shows how it ended: the school's answer and the contact
 	// person it named, which is what step 3 was for.
@@ -188,7 +198,17 @@ func TestStandInPageInBrowser(t *testing.T) {
 			t.Errorf("«Vis sak» on the closed case lacks %q:\n%s", want, shown)
 		}
 	}
-	look("13-vis-lukket-sak")
+	look("vis-lukket-sak")
+	must("close the details", chromedp.Click(chromedp.CSS(`#modal .foot button`)), modalClosed)
+
+	// The Home tab: the app publishes it when it is opened.
+	must("open Home", chromedp.Click(chromedp.Search(`//ul[@id="apps"]/li/button`)), chromedp.WaitVisible(chromedp.CSS(`#log .home`)))
+	look("hjem")
+
+	// A narrow window (a laptop's half screen): the channel and its buttons still fit.
+	must("narrow window", chromedp.EmulateViewport(760, 900), chromedp.Click(chromedp.Search(`//aside//li/button[normalize-space(span[1])="# helsestasjon"]`)),
+		chromedp.WaitVisible(lastButton(tr.T("notice.show_case"))))
+	look("smalt-vindu")
 }
 
 // xpathString quotes s for an XPath expression (XPath 1.0 has no escapes).
