@@ -62,8 +62,8 @@ func TestStandInPageInBrowser(t *testing.T) {
 		}
 		return s
 	}
-	// The page redraws the channel every second from the stand-in's state, so a wait is for
-	// what the person waits to see: a message's text or a button in the channel.
+	// The page asks the stand-in for its state every second, so a wait is for what the
+	// person waits to see: a message's text, a button in the channel, a modal's title.
 	inLog := func(text string) chromedp.Search {
 		return chromedp.Search(`//div[@id="log"]//div[contains(@class,"msg")][contains(normalize-space(.), ` + xpathString(text) + `)]`)
 	}
