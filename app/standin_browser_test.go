@@ -91,8 +91,8 @@ func TestStandInPageInBrowser(t *testing.T) {
 			chromedp.WaitVisible(chromedp.Search(`//header[h2[normalize-space(.)=`+xpathString("# "+channel)+`]]`)))
 	}
 
-	// Each step's look: nothing wider than its box, then a screenshot, axe, and no console or
-	// network errors.
+	// Each step's look: nothing wider than its box and the page no taller than the window,
+	// then a screenshot, axe, and no console or network errors.
 	step := 0
 	look := func(page string) {
 		t.Helper()
@@ -102,6 +102,10 @@ func TestStandInPageInBrowser(t *testing.T) {
 			.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => (e.id || e.className || e.tagName) + " " + e.scrollWidth + ">" + e.clientWidth).join("; ")`)
 		if wide != "" {
 			t.Errorf("%s: wider than the window: %s", page, wide)
+		}
+		// The sidebar and the channel scroll each in itself; the page as a whole never does.
+		if tall := eval("height", `(e => e.scrollHeight > e.clientHeight + 1 ? e.scrollHeight + ">" + e.clientHeight : "")(document.documentElement)`); tall != "" {
+			t.Errorf("%s: the page is taller than the window: %s", page, tall)
 		}
 		tab.check(page)
 	}
