@@ -3,7 +3,9 @@ package app
 // The web console in a real browser (issue 13): headless Chromium signs in through the
 // stand-in's Sign in with Slack as the KE, reads Oversikt, finds and opens a case, reads the
 // indicators, downloads an export, and a caseworker is refused. Every page is checked with
-// axe-core (WCAG 2.1 A and AA); a console error or an axe violation fails the test.
+// axe-core (WCAG 2.1 A and AA); a console error, a request answered 4xx/5xx (but the refusal's
+// 403) or an axe violation fails the test. What it shares with the stand-in page's browser
+// test is in app/browser_helpers_test.go.
 //
 // It needs Debian's chromium and npm's axe-core; scripts/test and .ci/run install both. Set
 // SAMARBEID_CHROMIUM and SAMARBEID_AXE to use others, and SAMARBEID_SCREENSHOTS to keep the
