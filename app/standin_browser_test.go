@@ -204,7 +204,18 @@ func TestStandInPageInBrowser(t *testing.T) {
 		}
 	}
 	look("vis-lukket-sak")
+	// Tab stays in the modal (its ✕, then Avbryt, then round to ✕ again), and Escape closes it
+	// and gives the focus back to the button that opened it.
+	for i := 0; i < 3; i++ {
+		must("Tab in the modal", chromedp.KeyEvent(kb.Tab))
+	}
+	if in := eval("the focus", `String(document.querySelector("#modal").contains(document.activeElement))`); in != "true" {
+		t.Errorf("Tab left the open modal")
+	}
 	must("Escape closes the details", chromedp.KeyEvent(kb.Escape), modalClosed)
+	if got := eval("the focus", `(e => e.tagName + " " + e.textContent.slice(0, 80))(document.activeElement)`); got != "BUTTON "+tr.T("notice.show_case") {
+		t.Errorf("after the modal, the focus is on %q, not on the button that opened it", got)
+	}
 
 	// The Home tab: the app publishes it when it is opened.
 	must("open Home", chromedp.Click(chromedp.Search(`//ul[@id="apps"]/li/button`)), chromedp.WaitVisible(chromedp.CSS(`#log .home`)))
