@@ -3,7 +3,9 @@ package app
 // The web console in a real browser (issue 13): headless Chromium signs in through the
 // stand-in's Sign in with Slack as the KE, reads Oversikt, finds and opens a case, reads the
 // indicators, downloads an export, and a caseworker is refused. Every page is checked with
-// axe-core (WCAG 2.1 A and AA); a console error or an axe violation fails the test.
+// axe-core (WCAG 2.1 A and AA); a console error, a request answered 4xx/5xx (but the refusal's
+// 403) or an axe violation fails the test. What it shares with the stand-in page's browser
+// test is in app/browser_helpers_test.go.
 //
 // It needs Debian's chromium and npm's axe-core; scripts/test and .ci/run install both. Set
 // SAMARBEID_CHROMIUM and SAMARBEID_AXE to use others, and SAMARBEID_SCREENSHOTS to keep the
@@ -11,55 +13,13 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
-	"slices"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	cdplog "github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
-
-// browserTools finds Chromium and axe-core, or fails saying how to install them.
-func browserTools(t *testing.T) (chromium, axe string) {
-	t.Helper()
-	chromium = os.Getenv("SAMARBEID_CHROMIUM")
-	if chromium == "" {
-		chromium = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(chromium); err != nil {
-		t.Fatalf("the browser test needs Chromium at %s (%v): install it with `apt-get install -y chromium`, "+
-			"as scripts/test and .ci/run do, or point SAMARBEID_CHROMIUM at one", chromium, err)
-	}
-	axe = os.Getenv("SAMARBEID_AXE")
-	if axe == "" {
-		axe = "/tmp/samarbeid-axe/node_modules/axe-core/axe.min.js"
-	}
-	if _, err := os.Stat(axe); err != nil {
-		t.Fatalf("the browser test needs axe-core at %s (%v): install it with "+
-			"`npm install --prefix /tmp/samarbeid-axe axe-core@4`, as scripts/test and .ci/run do, or point SAMARBEID_AXE at axe.min.js", axe, err)
-	}
-	return chromium, axe
-}
-
-// axeResult is the part of axe.run's answer the test reads.
-type axeResult struct {
-	Violations []struct {
-		ID    string `json:"id"`
-		Help  string `json:"help"`
-		Nodes []struct {
-			Target []any  `json:"target"`
-			HTML   string `json:"html"`
-		} `json:"nodes"`
-	} `json:"violations"`
-}
 
 func TestConsoleInBrowser(t *testing.T) {
 	chromium, axePath := browserTools(t)
@@ -67,100 +27,18 @@ func TestConsoleInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	shots := os.Getenv("SAMARBEID_SCREENSHOTS")
-	if shots == "" {
-		shots = t.TempDir()
-	}
+	shots := screenshotDir(t)
 	a := startApp(t)
 	refs := consoleCases(t, a, 3)
 	closed := refs[0]
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:0], chromedp.ExecPath(chromium),
-		chromedp.Flag("headless", true), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.WindowSize(1280, 900))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
+	browser := chromiumAllocator(t, chromium)
 
 	// run opens a fresh browser (its own cookies), so each person signs in for themselves.
 	// expected names browser errors a page is meant to cause: the refusal page is a 403.
 	run := func(name string, expected []string, steps func(ctx context.Context, check func(page string))) {
-		ctx, cancel := chromedp.NewContext(allocCtx)
-		defer cancel()
-		// A guard against a hung browser, not a performance target: alone the whole test takes
-		// about 12 s here.
-		ctx, cancelT := context.WithTimeout(ctx, 6*time.Minute)
-		defer cancelT()
-		var mu sync.Mutex
-		var consoleErrors []string
-		listenErr := chromedp.Listen(ctx, func(ev any) {
-			mu.Lock()
-			defer mu.Unlock()
-			switch e := ev.(type) {
-			case *runtime.EventConsoleAPICalled:
-				if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeAssert {
-					var args []string
-					for _, a := range e.Args {
-						args = append(args, string(a.Value)+a.Description)
-					}
-					consoleErrors = append(consoleErrors, strings.Join(args, " "))
-				}
-			case *cdplog.EventEntryAdded:
-				// A blocked or failed load, a CSP violation: the browser's own errors.
-				if e.Entry.Level == cdplog.EntryLevelError {
-					consoleErrors = append(consoleErrors, e.Entry.Text+" "+e.Entry.URL)
-				}
-			case *runtime.EventExceptionThrown:
-				consoleErrors = append(consoleErrors, e.ExceptionDetails.Text)
-			}
-		})
-		if listenErr != nil {
-			t.Fatalf("%s: start Chromium: %v", name, listenErr)
-		}
-		if _, err := chromedp.Call(ctx, cdplog.Enable, cdp.Empty{}); err != nil {
-			t.Fatalf("%s: enable the browser's log: %v", name, err)
-		}
-		check := func(page string) {
-			t.Helper()
-			// The screenshot is for people to look at, not an assertion, and Chromium's capture
-			// has been seen to hang once in CI (the run's whole budget spent in one capture): give
-			// it 20 s, and go on to the checks without it.
-			shotCtx, cancelShot := context.WithTimeout(ctx, 20*time.Second)
-			buf, err := chromedp.Run(shotCtx, chromedp.FullScreenshot(100))
-			cancelShot()
-			if err != nil {
-				t.Logf("%s/%s: no screenshot: %v", name, page, err)
-			}
-			if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](string(axeSource)+";true")); err != nil {
-				t.Fatalf("%s/%s: load axe-core: %v", name, page, err)
-			}
-			raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r => JSON.stringify({violations: r.violations}))`,
-				chromedp.EvalAwaitPromise))
-			if err != nil {
-				t.Fatalf("%s/%s: axe: %v", name, page, err)
-			}
-			if len(buf) > 0 {
-				_ = os.WriteFile(filepath.Join(shots, name+"-"+page+".png"), buf, 0o644)
-			}
-			var res axeResult
-			if err := json.Unmarshal([]byte(raw), &res); err != nil {
-				t.Fatalf("%s/%s: axe answer: %v", name, page, err)
-			}
-			for _, v := range res.Violations {
-				for _, n := range v.Nodes {
-					t.Errorf("%s/%s: axe %s (%s): %v %s", name, page, v.ID, v.Help, n.Target, n.HTML)
-				}
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			for _, e := range consoleErrors {
-				if !slices.ContainsFunc(expected, func(x string) bool { return strings.Contains(e, x) }) {
-					t.Errorf("%s/%s: console error: %s", name, page, e)
-				}
-			}
-			consoleErrors = nil
-		}
-		steps(ctx, check)
+		tab, closeTab := openTab(t, browser, name, shots, axeSource, expected)
+		defer closeTab()
+		steps(tab.ctx, tab.check)
 	}
 
 	must := func(ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {

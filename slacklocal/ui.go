@@ -13,12 +13,24 @@ import (
 //go:embed page.html
 var page []byte
 
+// The page's icon. Browsers ask for /favicon.ico whatever the page names, so that answers too.
+//
+//go:embed favicon.svg
+var favicon []byte
+
 func (s *Server) registerUI(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		_, _ = w.Write(page)
 	})
+	for _, path := range []string{"GET /favicon.svg", "GET /favicon.ico"} {
+		mux.HandleFunc(path, func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "image/svg+xml")
+			w.Header().Set("Cache-Control", "max-age=86400")
+			_, _ = w.Write(favicon)
+		})
+	}
 	mux.HandleFunc("GET /ui/state", s.uiState)
 	mux.HandleFunc("POST /ui/command", s.uiCommand)
 	mux.HandleFunc("POST /ui/click", s.uiClick)
