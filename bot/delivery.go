@@ -45,7 +45,7 @@ type NoticeStore interface {
 	NoticeSent(ctx context.Context, key, channel, ts string) error
 	NoticeRefused(ctx context.Context, key string) error
 	NoticeMoved(ctx context.Context, key string) error
-	ParkNotice(ctx context.Context, n store.SentNotice) (bool, error)
+	ParkNotice(ctx context.Context, n store.SentNotice) (store.SentNotice, bool, error)
 	ParkedNotices(ctx context.Context, serviceID string, maxAttempts int) ([]store.SentNotice, error)
 	NoticeRetried(ctx context.Context, key, problem string) error
 	ClaimNotice(ctx context.Context, key, kind string) (bool, error)
@@ -336,10 +336,11 @@ func (m *Messenger) park(ctx context.Context, n activities.Notice, problem strin
 	}
 	rec := m.record(n, key, serviceID, channel)
 	rec.TS, rec.Problem, rec.Notice = at.TS, problem, raw
-	first, err := m.Notices.ParkNotice(ctx, rec)
+	rec, first, err := m.Notices.ParkNotice(ctx, rec)
 	if err != nil {
 		return activities.Posted{}, err
 	}
+	serviceID, channel = rec.ServiceID, rec.Channel // a redraw names neither: its original's
 	slog.Warn("melding kunne ikke leveres; saken går videre", "key", key, "sak", n.CaseRef, "tjeneste", serviceID,
 		"kanal", channel, "problem", problem, "error", cause)
 	if m.Metrics != nil {
@@ -352,6 +353,13 @@ func (m *Messenger) park(ctx context.Context, n activities.Notice, problem strin
 	return at, nil
 }
 
+// undeliveredItem is the digest's item for an undelivered notice: one a day, so a notice
+// still parked is listed each morning, and once however often it is tried that day.
+func undeliveredItem(key, workflowID, caseRef, serviceID, problem string) store.DigestItem {
+	return store.DigestItem{Key: "ikke-levert|" + key + "|" + time.Now().Format("2006-01-02"), WorkflowID: workflowID,
+		CaseRef: caseRef, Kind: digestKindUndelivered, ServiceID: serviceID, Step: problem}
+}
+
 // urgent notices ask someone to act before a deadline: the KE hears of them at once.
 func urgent(n activities.Notice) bool {
 	return n.Replace == nil && (!n.Deadline.IsZero() || escalations[n.Kind] || n.Kind == activities.NoticeContactRequest)
@@ -362,8 +370,7 @@ func urgent(n activities.Notice) bool {
 // problem. It never fails the notice: what it cannot say at once goes to the digest, and
 // the log has it.
 func (m *Messenger) tellUndelivered(ctx context.Context, n activities.Notice, key, serviceID, channel, problem string) {
-	item := store.DigestItem{Key: "ikke-levert|" + key, WorkflowID: n.WorkflowID, CaseRef: n.CaseRef,
-		Kind: digestKindUndelivered, ServiceID: serviceID, Step: problem}
+	item := undeliveredItem(key, n.WorkflowID, n.CaseRef, serviceID, problem)
 	toldAtOnce := false
 	if urgent(n) {
 		if err := m.alertKE(ctx, n.CaseRef, serviceID, channel, problem); err != nil {
@@ -485,8 +492,9 @@ func (m *Messenger) Redeliver(ctx context.Context, serviceID string) (activities
 		}
 		// Still undelivered: the KE's digest says so again today.
 		if m.Digest != nil {
-			_ = m.Digest.EnqueueDigest(ctx, store.DigestItem{Key: "ikke-levert|" + rec.Key + "|" + time.Now().Format("2006-01-02"),
-				WorkflowID: rec.WorkflowID, CaseRef: rec.CaseRef, Kind: digestKindUndelivered, ServiceID: rec.ServiceID, Step: problem})
+			if err := m.Digest.EnqueueDigest(ctx, undeliveredItem(rec.Key, rec.WorkflowID, rec.CaseRef, rec.ServiceID, problem)); err != nil {
+				return res, err
+			}
 		}
 	}
 	return res, nil
@@ -501,6 +509,9 @@ func (m *Messenger) redeliver(ctx context.Context, rec store.SentNotice) (string
 		return "", err
 	}
 	n.Key, n.Replace = rec.Key, nil
+	if n.ServiceID == "" && !n.ToCoordinatingUnit {
+		n.ServiceID = rec.ServiceID // a redraw names no service: its original's record does
+	}
 	_, channel, err := m.target(ctx, n)
 	if err != nil {
 		return m.undeliverable(ctx, err), err
