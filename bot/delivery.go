@@ -293,8 +293,18 @@ func (m *Messenger) findPosted(ctx context.Context, channel, key string, since t
 		resp, err := m.Slack.GetConversationHistoryContext(ctx, params)
 		m.count(activities.Notice{}, "conversations.history", err)
 		if err != nil {
-			if problemClass(slackCode(err)) == "channel" {
-				return "", nil // a channel it cannot be read in holds nothing it posted; the post says why
+			switch code := slackCode(err); {
+			case problemClass(code) == "channel":
+				// A channel samarbeid may post in but not read (chat:write.public without
+				// being invited) cannot be searched: the notice is posted, at least once.
+				// The directory asks administrators to invite samarbeid to each channel.
+				slog.Warn("kan ikke lese kanalen for å finne en melding som kan være sendt; sender den", "kanal", channel, "error", err)
+				return "", nil
+			case code == "missing_scope":
+				// An installation without channels:history (the manifest asks for it): at
+				// least once rather than not at all.
+				slog.Warn("mangler tillatelsen channels:history; meldingen kan komme to ganger", "kanal", channel)
+				return "", nil
 			}
 			return "", slackCall(err)
 		}
