@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/activity"
 
 	"github.com/samarbeid/samarbeid/activities"
+	"github.com/samarbeid/samarbeid/calendar"
 	"github.com/samarbeid/samarbeid/store"
 )
 
@@ -204,7 +205,13 @@ func (m *Messenger) post(ctx context.Context, n activities.Notice, opts []slack.
 	}
 	if rec != nil && rec.Channel != "" && rec.State != store.NoticeUnsent {
 		// An earlier attempt may have posted it without living to record the ts.
-		ts, err := m.findPosted(ctx, rec.Channel, n.Key, rec.CreatedAt)
+		// From the first attempt of a pending notice; a parked one was last tried when it
+		// was parked (or tried again), and every try before looked up the ones before it.
+		since := rec.CreatedAt
+		if rec.State == store.NoticeParked {
+			since = rec.UpdatedAt
+		}
+		ts, err := m.findPosted(ctx, rec.Channel, n.Key, since)
 		if err != nil {
 			return activities.Posted{}, err
 		}
@@ -291,8 +298,8 @@ func (m *Messenger) findPosted(ctx context.Context, channel, key string, since t
 		Oldest: strconv.FormatInt(since.Add(-historySkew).Unix(), 10) + ".000000"}
 	for page := 0; page < historyPages; page++ {
 		resp, err := m.Slack.GetConversationHistoryContext(ctx, params)
-		m.count(activities.Notice{}, "conversations.history", err)
 		if err != nil {
+			m.count(activities.Notice{}, "conversations.history", err)
 			switch code := slackCode(err); {
 			case problemClass(code) == "channel":
 				// A channel samarbeid may post in but not read (chat:write.public without
@@ -366,7 +373,7 @@ func (m *Messenger) park(ctx context.Context, n activities.Notice, problem strin
 // undeliveredItem is the digest's item for an undelivered notice: one a day, so a notice
 // still parked is listed each morning, and once however often it is tried that day.
 func undeliveredItem(key, workflowID, caseRef, serviceID, problem string) store.DigestItem {
-	return store.DigestItem{Key: "ikke-levert|" + key + "|" + time.Now().Format("2006-01-02"), WorkflowID: workflowID,
+	return store.DigestItem{Key: "ikke-levert|" + key + "|" + time.Now().In(calendar.Oslo).Format("2006-01-02"), WorkflowID: workflowID,
 		CaseRef: caseRef, Kind: digestKindUndelivered, ServiceID: serviceID, Step: problem}
 }
 
@@ -437,7 +444,7 @@ func (m *Messenger) alertAdmins(ctx context.Context, serviceID, channel, problem
 		slog.Warn("fant ikke administratorene", "error", err)
 		return
 	}
-	day := time.Now().Format("2006-01-02")
+	day := time.Now().In(calendar.Oslo).Format("2006-01-02")
 	for _, st := range staff {
 		if !hasRole(st, "admin") {
 			continue
@@ -481,6 +488,9 @@ func (m *Messenger) Redeliver(ctx context.Context, serviceID string) (activities
 		return res, err
 	}
 	for _, rec := range parked {
+		if ctx.Err() != nil {
+			break // out of time: the rest wait for the next round, still parked
+		}
 		if rec.State == store.NoticePending && time.Since(rec.UpdatedAt) < stalePending {
 			continue // another round is sending it
 		}
