@@ -360,9 +360,6 @@ func (m *Messenger) park(ctx context.Context, n activities.Notice, problem strin
 	serviceID, channel = rec.ServiceID, rec.Channel // a redraw names neither: its original's
 	slog.Warn("melding kunne ikke leveres; saken går videre", "key", key, "sak", n.CaseRef, "tjeneste", serviceID,
 		"kanal", channel, "problem", problem, "error", cause)
-	if m.Metrics != nil {
-		m.Metrics.SlackRetries.WithLabelValues("parkert").Inc()
-	}
 	if first {
 		m.tellUndelivered(ctx, n, key, serviceID, channel, problem)
 	}
