@@ -27,7 +27,6 @@ import (
 	"github.com/samarbeid/samarbeid/workflows"
 )
 
-
 // messagesAbout lists the channel's messages that name the case.
 func messagesAbout(sl *slacklocal.Server, channel, ref string) []slacklocal.Message {
 	var out []slacklocal.Message
