@@ -217,12 +217,20 @@ func (a *Activities) SendKEDigest(ctx context.Context, at time.Time) (DigestResu
 	// The morning's round of parked notices comes first, so the digest lists only those
 	// that still cannot be delivered. It never holds the digest back.
 	if r, ok := a.Messenger.(Redeliverer); ok {
-		if _, err := r.Redeliver(ctx, ""); err != nil {
+		// A third of the digest's minute (workflows/ke_digest.go): the digest itself must
+		// still go out; what is not tried in time waits, parked, for the next round.
+		rctx, cancel := context.WithTimeout(ctx, redeliverInDigest)
+		_, err := r.Redeliver(rctx, "")
+		cancel()
+		if err != nil && activity.IsActivity(ctx) {
 			activity.GetLogger(ctx).Warn("parkerte meldinger ble ikke sendt på nytt", "error", err)
 		}
 	}
 	return a.Digest.Send(ctx, at)
 }
+
+// redeliverInDigest bounds the morning's round of parked notices before the digest.
+const redeliverInDigest = 20 * time.Second
 
 // RedeliverNotices sends the parked notices of a service (all when serviceID is empty) again.
 func (a *Activities) RedeliverNotices(ctx context.Context, serviceID string) (Redelivery, error) {

@@ -470,9 +470,9 @@ func (g *slackGate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // and the new worker retries them: every prompt is posted once, every case closes, every
 // ledger row is there once.
 //
-// What this does not show: a kill after Slack has taken a message but before the worker
-// has told Temporal. Then the retry posts the message again; chat.postMessage has no
-// idempotency key, so the Messenger's delivery is at least once, not exactly once.
+// A kill after Slack has taken a message but before the worker has told Temporal is
+// TestFaultWorkerKilledAfterSlackPosted (faults_delivery_test.go): the retry finds the
+// message by its key and posts nothing twice.
 func TestFaultWorkerKilledMidFlight(t *testing.T) {
 	const n = 4
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)

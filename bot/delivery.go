@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/activity"
 
 	"github.com/samarbeid/samarbeid/activities"
+	"github.com/samarbeid/samarbeid/calendar"
 	"github.com/samarbeid/samarbeid/store"
 )
 
@@ -45,7 +46,7 @@ type NoticeStore interface {
 	NoticeSent(ctx context.Context, key, channel, ts string) error
 	NoticeRefused(ctx context.Context, key string) error
 	NoticeMoved(ctx context.Context, key string) error
-	ParkNotice(ctx context.Context, n store.SentNotice) (bool, error)
+	ParkNotice(ctx context.Context, n store.SentNotice) (store.SentNotice, bool, error)
 	ParkedNotices(ctx context.Context, serviceID string, maxAttempts int) ([]store.SentNotice, error)
 	NoticeRetried(ctx context.Context, key, problem string) error
 	ClaimNotice(ctx context.Context, key, kind string) (bool, error)
@@ -204,7 +205,13 @@ func (m *Messenger) post(ctx context.Context, n activities.Notice, opts []slack.
 	}
 	if rec != nil && rec.Channel != "" && rec.State != store.NoticeUnsent {
 		// An earlier attempt may have posted it without living to record the ts.
-		ts, err := m.findPosted(ctx, rec.Channel, n.Key, rec.CreatedAt)
+		// From the first attempt of a pending notice; a parked one was last tried when it
+		// was parked (or tried again), and every try before looked up the ones before it.
+		since := rec.CreatedAt
+		if rec.State == store.NoticeParked {
+			since = rec.UpdatedAt
+		}
+		ts, err := m.findPosted(ctx, rec.Channel, n.Key, since)
 		if err != nil {
 			return activities.Posted{}, err
 		}
@@ -291,10 +298,20 @@ func (m *Messenger) findPosted(ctx context.Context, channel, key string, since t
 		Oldest: strconv.FormatInt(since.Add(-historySkew).Unix(), 10) + ".000000"}
 	for page := 0; page < historyPages; page++ {
 		resp, err := m.Slack.GetConversationHistoryContext(ctx, params)
-		m.count(activities.Notice{}, "conversations.history", err)
 		if err != nil {
-			if problemClass(slackCode(err)) == "channel" {
-				return "", nil // a channel it cannot be read in holds nothing it posted; the post says why
+			m.count(activities.Notice{}, "conversations.history", err)
+			switch code := slackCode(err); {
+			case problemClass(code) == "channel":
+				// A channel samarbeid may post in but not read (chat:write.public without
+				// being invited) cannot be searched: the notice is posted, at least once.
+				// The directory asks administrators to invite samarbeid to each channel.
+				slog.Warn("kan ikke lese kanalen for å finne en melding som kan være sendt; sender den", "kanal", channel, "error", err)
+				return "", nil
+			case code == "missing_scope":
+				// An installation without channels:history (the manifest asks for it): at
+				// least once rather than not at all.
+				slog.Warn("mangler tillatelsen channels:history; meldingen kan komme to ganger", "kanal", channel)
+				return "", nil
 			}
 			return "", slackCall(err)
 		}
@@ -336,20 +353,25 @@ func (m *Messenger) park(ctx context.Context, n activities.Notice, problem strin
 	}
 	rec := m.record(n, key, serviceID, channel)
 	rec.TS, rec.Problem, rec.Notice = at.TS, problem, raw
-	first, err := m.Notices.ParkNotice(ctx, rec)
+	rec, first, err := m.Notices.ParkNotice(ctx, rec)
 	if err != nil {
 		return activities.Posted{}, err
 	}
+	serviceID, channel = rec.ServiceID, rec.Channel // a redraw names neither: its original's
 	slog.Warn("melding kunne ikke leveres; saken går videre", "key", key, "sak", n.CaseRef, "tjeneste", serviceID,
 		"kanal", channel, "problem", problem, "error", cause)
-	if m.Metrics != nil {
-		m.Metrics.SlackRetries.WithLabelValues("parkert").Inc()
-	}
 	if first {
 		m.tellUndelivered(ctx, n, key, serviceID, channel, problem)
 	}
 	at.Key, at.Undelivered = key, problem
 	return at, nil
+}
+
+// undeliveredItem is the digest's item for an undelivered notice: one a day, so a notice
+// still parked is listed each morning, and once however often it is tried that day.
+func undeliveredItem(key, workflowID, caseRef, serviceID, problem string) store.DigestItem {
+	return store.DigestItem{Key: "ikke-levert|" + key + "|" + time.Now().In(calendar.Oslo).Format("2006-01-02"), WorkflowID: workflowID,
+		CaseRef: caseRef, Kind: digestKindUndelivered, ServiceID: serviceID, Step: problem}
 }
 
 // urgent notices ask someone to act before a deadline: the KE hears of them at once.
@@ -362,8 +384,7 @@ func urgent(n activities.Notice) bool {
 // problem. It never fails the notice: what it cannot say at once goes to the digest, and
 // the log has it.
 func (m *Messenger) tellUndelivered(ctx context.Context, n activities.Notice, key, serviceID, channel, problem string) {
-	item := store.DigestItem{Key: "ikke-levert|" + key, WorkflowID: n.WorkflowID, CaseRef: n.CaseRef,
-		Kind: digestKindUndelivered, ServiceID: serviceID, Step: problem}
+	item := undeliveredItem(key, n.WorkflowID, n.CaseRef, serviceID, problem)
 	toldAtOnce := false
 	if urgent(n) {
 		if err := m.alertKE(ctx, n.CaseRef, serviceID, channel, problem); err != nil {
@@ -420,7 +441,7 @@ func (m *Messenger) alertAdmins(ctx context.Context, serviceID, channel, problem
 		slog.Warn("fant ikke administratorene", "error", err)
 		return
 	}
-	day := time.Now().Format("2006-01-02")
+	day := time.Now().In(calendar.Oslo).Format("2006-01-02")
 	for _, st := range staff {
 		if !hasRole(st, "admin") {
 			continue
@@ -464,6 +485,9 @@ func (m *Messenger) Redeliver(ctx context.Context, serviceID string) (activities
 		return res, err
 	}
 	for _, rec := range parked {
+		if ctx.Err() != nil {
+			break // out of time: the rest wait for the next round, still parked
+		}
 		if rec.State == store.NoticePending && time.Since(rec.UpdatedAt) < stalePending {
 			continue // another round is sending it
 		}
@@ -485,8 +509,9 @@ func (m *Messenger) Redeliver(ctx context.Context, serviceID string) (activities
 		}
 		// Still undelivered: the KE's digest says so again today.
 		if m.Digest != nil {
-			_ = m.Digest.EnqueueDigest(ctx, store.DigestItem{Key: "ikke-levert|" + rec.Key + "|" + time.Now().Format("2006-01-02"),
-				WorkflowID: rec.WorkflowID, CaseRef: rec.CaseRef, Kind: digestKindUndelivered, ServiceID: rec.ServiceID, Step: problem})
+			if err := m.Digest.EnqueueDigest(ctx, undeliveredItem(rec.Key, rec.WorkflowID, rec.CaseRef, rec.ServiceID, problem)); err != nil {
+				return res, err
+			}
 		}
 	}
 	return res, nil
@@ -501,6 +526,9 @@ func (m *Messenger) redeliver(ctx context.Context, rec store.SentNotice) (string
 		return "", err
 	}
 	n.Key, n.Replace = rec.Key, nil
+	if n.ServiceID == "" && !n.ToCoordinatingUnit {
+		n.ServiceID = rec.ServiceID // a redraw names no service: its original's record does
+	}
 	_, channel, err := m.target(ctx, n)
 	if err != nil {
 		return m.undeliverable(ctx, err), err

@@ -13,6 +13,15 @@ import (
 // carry metadata (an event_type and an event_payload object); conversations.history returns
 // it only when asked with include_all_metadata.
 
+// archiveMethods are the Web API methods of this file.
+func (s *Server) archiveMethods() map[string]func(apiArgs) map[string]any {
+	return map[string]func(apiArgs) map[string]any{
+		"conversations.history":   s.conversationsHistory,
+		"conversations.archive":   s.conversationsArchive,
+		"conversations.unarchive": s.conversationsUnarchive,
+	}
+}
+
 // ArchiveChannel archives a channel, as a person does in Slack; false when there is none.
 func (s *Server) ArchiveChannel(id string) bool { return s.setArchived(id, true) }
 

@@ -151,13 +151,12 @@ func (s *Server) call(method string, args apiArgs, token string) map[string]any 
 		"conversations.info": s.conversationsInfo,
 		"conversations.open": s.conversationsOpen,
 		"conversations.list": s.conversationsList,
-		// archive.go: archived channels and message metadata, as Slack has them
-		"conversations.history":   s.conversationsHistory,
-		"conversations.archive":   s.conversationsArchive,
-		"conversations.unarchive": s.conversationsUnarchive,
-		"users.info":              s.usersInfo,
-		"users.list":              s.usersList,
+		"users.info":         s.usersInfo,
+		"users.list":         s.usersList,
 	}[method]
+	if !ok {
+		handler, ok = s.archiveMethods()[method] // archive.go
+	}
 	switch {
 	case !ok:
 		return apiError("unknown_method")

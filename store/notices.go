@@ -77,21 +77,24 @@ func (s *Store) NoticeRefused(ctx context.Context, key string) error {
 }
 
 // ParkNotice keeps a notice Slack refuses for good, with Slack's error and the notice to
-// send again; a ts it had (an earlier version that was posted) is kept. It reports whether
-// the notice was parked just now (false: it was parked already, and whoever must fix it has
-// been told).
-func (s *Store) ParkNotice(ctx context.Context, n SentNotice) (bool, error) {
+// send again; a ts it had (an earlier version that was posted), and the service and channel
+// it had where this one names none (a redraw), are kept. It returns the record as kept and
+// whether the notice was parked just now (false: it was parked already, and whoever must fix
+// it has been told).
+func (s *Store) ParkNotice(ctx context.Context, n SentNotice) (SentNotice, bool, error) {
 	var was string
 	err := s.pool.QueryRow(ctx, `
 		WITH old AS (SELECT state FROM slack_notices WHERE key = $1)
 		INSERT INTO slack_notices (key, workflow_id, case_ref, kind, service_id, channel, ts, state, problem, notice)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, 'parked', $8, $9)
 		ON CONFLICT (key) DO UPDATE SET state = 'parked', problem = EXCLUDED.problem, notice = EXCLUDED.notice,
-			service_id = EXCLUDED.service_id, channel = CASE WHEN slack_notices.ts = '' THEN EXCLUDED.channel ELSE slack_notices.channel END,
+			service_id = CASE WHEN EXCLUDED.service_id = '' THEN slack_notices.service_id ELSE EXCLUDED.service_id END,
+			channel = CASE WHEN slack_notices.ts <> '' OR EXCLUDED.channel = '' THEN slack_notices.channel ELSE EXCLUDED.channel END,
 			updated_at = now()
-		RETURNING coalesce((SELECT state FROM old), '')`,
-		n.Key, n.WorkflowID, n.CaseRef, n.Kind, n.ServiceID, n.Channel, n.TS, n.Problem, n.Notice).Scan(&was)
-	return was != NoticeParked, err
+		RETURNING coalesce((SELECT state FROM old), ''), service_id, channel, ts`,
+		n.Key, n.WorkflowID, n.CaseRef, n.Kind, n.ServiceID, n.Channel, n.TS, n.Problem, n.Notice).Scan(&was, &n.ServiceID, &n.Channel, &n.TS)
+	n.State = NoticeParked
+	return n, was != NoticeParked, err
 }
 
 // ParkedNotices lists the notices waiting to be sent again, oldest first: those of one
