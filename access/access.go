@@ -1,5 +1,6 @@
 // Package access decides how much of a case a person may see (need to know). It is pure:
-// given the viewer, the case's status and the coordinating unit, it returns a scope, and
+// given the viewer, the case's status, the coordinating unit and the time of the look (from
+// the caller: a consent lapses at its expiry), it returns a scope, and
 // Filter keeps only what that scope allows. The bot and the web console show details
 // only through it, and log every look (store.Access) with the scope it gave.
 //
@@ -14,6 +15,7 @@ package access
 
 import (
 	"slices"
+	"time"
 
 	"github.com/samarbeid/samarbeid/store"
 	"github.com/samarbeid/samarbeid/workflows"
@@ -79,9 +81,9 @@ type CaseView struct {
 	Services []string
 }
 
-// Case decides what viewer may see of a collaboration case. coordinatingUnit is the KE's
-// service ID.
-func Case(v Viewer, st workflows.Status, coordinatingUnit string) CaseView {
+// Case decides what viewer may see of a collaboration case at now. coordinatingUnit is the
+// KE's service ID.
+func Case(v Viewer, st workflows.Status, coordinatingUnit string, now time.Time) CaseView {
 	if v.Auditor() || v.MemberOf(st.InitiatingServiceID) ||
 		(st.Coordinator != nil && st.Coordinator.SlackUserID != "" && st.Coordinator.SlackUserID == v.SlackUserID && st.Coordinator.LeftAt.IsZero()) {
 		return CaseView{Scope: Whole} // a coordinator who has left no longer needs to know
@@ -94,7 +96,7 @@ func Case(v Viewer, st workflows.Status, coordinatingUnit string) CaseView {
 		if !v.MemberOf(s.ServiceID) {
 			continue
 		}
-		switch ContactBasis(s) {
+		switch ContactBasis(s, now) {
 		case Shared:
 			shared = append(shared, s.ServiceID)
 		case Closed:
@@ -110,16 +112,18 @@ func Case(v Viewer, st workflows.Status, coordinatingUnit string) CaseView {
 	return CaseView{Scope: None}
 }
 
-// ContactBasis is what a contacted service may see of the case: Shared once a basis that
-// permits sharing is on record and the request has been sent; Closed when it was judged not
-// needed or its consent was refused or withdrawn; None while nothing is decided yet.
-func ContactBasis(s workflows.ServiceStatus) Scope {
+// ContactBasis is what a contacted service may see of the case at now: Shared once a basis
+// that permits sharing is on record and the request has been sent; Closed when it was judged
+// not needed or its consent was refused or withdrawn; None while nothing is decided yet, and
+// once a consent has expired (ExpiresAt at or before now): the basis has lapsed, but the
+// contact is not closed, since the service that has the case may record a new consent.
+func ContactBasis(s workflows.ServiceStatus, now time.Time) Scope {
 	switch {
 	case s.Assessment != nil && !s.Assessment.Needed:
 		return Closed
 	case s.Consent != nil && !s.Consent.Permits():
 		return Closed
-	case s.Consent.Permits() && s.Contact != nil:
+	case s.Consent.PermitsAt(now) && s.Contact != nil:
 		return Shared
 	}
 	return None
@@ -211,8 +215,8 @@ func PlanConsent(st workflows.PlanStatus) bool {
 
 // PlanParticipants are the services taking part in a plan: the coordinator's, and from the
 // person's collaboration cases the initiating services and every service that accepted a
-// contact request sent on a basis that still permits sharing.
-func PlanParticipants(st workflows.PlanStatus, cases []workflows.Status) []string {
+// contact request sent on a basis that still permits sharing at now (not expired).
+func PlanParticipants(st workflows.PlanStatus, cases []workflows.Status, now time.Time) []string {
 	var out []string
 	add := func(id string) {
 		if id != "" && !slices.Contains(out, id) {
@@ -226,7 +230,7 @@ func PlanParticipants(st workflows.PlanStatus, cases []workflows.Status) []strin
 		}
 		add(c.InitiatingServiceID)
 		for _, s := range c.Services {
-			if ContactBasis(s) == Shared && s.Contact.Answer == workflows.AnswerAccepted {
+			if ContactBasis(s, now) == Shared && s.Contact.Answer == workflows.AnswerAccepted {
 				add(s.ServiceID)
 			}
 		}
@@ -260,8 +264,8 @@ func Timeline(v Viewer, coordinatingUnit string) Scope {
 
 // CaseLine reports whether a collaboration case may stand as a line in the viewer's Home
 // tab (reference, step, deadline): for the services that must act in it, never for an
-// auditor, who acts on nothing.
-func CaseLine(v Viewer, st workflows.Status) bool {
+// auditor, who acts on nothing. A contacted service's line lasts while its basis does (now).
+func CaseLine(v Viewer, st workflows.Status, now time.Time) bool {
 	if v.Auditor() {
 		return false
 	}
@@ -269,7 +273,7 @@ func CaseLine(v Viewer, st workflows.Status) bool {
 		return true
 	}
 	for _, s := range st.Services {
-		if v.MemberOf(s.ServiceID) && ContactBasis(s) == Shared {
+		if v.MemberOf(s.ServiceID) && ContactBasis(s, now) == Shared {
 			return true
 		}
 	}

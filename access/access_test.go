@@ -6,11 +6,15 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/samarbeid/samarbeid/workflows"
 )
 
 const ke = "ke"
+
+// now is when every look of the table happens; the consents' expiry is set against it.
+var now = time.Date(2026, 6, 1, 10, 0, 0, 0, time.UTC)
 
 // The roles of the table, as the directory and the case make them.
 var roles = []struct {
@@ -20,6 +24,8 @@ var roles = []struct {
 	{"caseworker in the service that has the case", Viewer{SlackUserID: "U_KARI", ServiceIDs: []string{"helsestasjon"}}},
 	{"contacted service: basis on record, request sent", Viewer{SlackUserID: "U_OLA", ServiceIDs: []string{"skole"}}},
 	{"contacted service: no consent yet", Viewer{SlackUserID: "U_PER", ServiceIDs: []string{"nav"}}},
+	{"contacted service: consent expired", Viewer{SlackUserID: "U_PIA", ServiceIDs: []string{"ppt"}}},
+	{"contacted service: consent not yet expired", Viewer{SlackUserID: "U_EVA", ServiceIDs: []string{"psykiskhelse"}}},
 	{"service named in step 1, judged not needed", Viewer{SlackUserID: "U_NILS", ServiceIDs: []string{"fastlege", "hjemmetjeneste"}}},
 	{"service whose consent was refused", Viewer{SlackUserID: "U_AISHA", ServiceIDs: []string{"barnevern"}}},
 	{"coordinator (took over the case, keeps the plan)", Viewer{SlackUserID: "U_LINE", ServiceIDs: []string{"bup"}}},
@@ -39,7 +45,9 @@ const (
 
 // dutyCase is a collaboration case of the helsestasjon in step 3: the school has consent
 // and accepted the request, NAV waits for consent, the GP was judged not needed, child
-// welfare's consent was refused, and a child coordinator (Line, BUP) has taken over.
+// welfare's consent was refused, PPT accepted a request sent on a consent that expired the
+// day before now, mental health one sent on a consent valid for six months more, and a
+// child coordinator (Line, BUP) has taken over.
 func dutyCase() workflows.Status {
 	return workflows.Status{
 		CaseRef: "SAK-2026-0042", Subject: "barn", InitiatingServiceID: "helsestasjon", LegalBasis: "hol § 3-4",
@@ -52,6 +60,12 @@ func dutyCase() workflows.Status {
 			{ServiceID: "fastlege", Assessment: &workflows.Assessment{Needed: false, Reason: reasonFastlege, By: "U_KARI"}},
 			{ServiceID: "barnevern", Assessment: &workflows.Assessment{Needed: true, About: aboutBV, Reason: reasonBV, By: "U_KARI"},
 				Consent: &workflows.ConsentStatus{Basis: workflows.BasisRefused, StatutoryBasis: statuteBV, By: "U_KARI"}},
+			{ServiceID: "ppt", Assessment: &workflows.Assessment{Needed: true, By: "U_KARI"},
+				Consent: &workflows.ConsentStatus{Basis: workflows.BasisConsent, Form: "skriftlig", By: "U_KARI", ExpiresAt: now.AddDate(0, 0, -1)},
+				Contact: &workflows.ContactStatus{RequestedBy: "U_KARI", Answer: workflows.AnswerAccepted, AnsweredBy: "U_PIA"}},
+			{ServiceID: "psykiskhelse", Assessment: &workflows.Assessment{Needed: true, By: "U_KARI"},
+				Consent: &workflows.ConsentStatus{Basis: workflows.BasisConsent, Form: "skriftlig", By: "U_KARI", ExpiresAt: now.AddDate(0, 6, 0)},
+				Contact: &workflows.ContactStatus{RequestedBy: "U_KARI", Answer: workflows.AnswerAccepted, AnsweredBy: "U_EVA"}},
 		},
 		Deadlines:   workflows.Deadlines{{Key: "svar:nav", About: "nav"}, {Key: "svar:skole", About: "skole", Done: true}},
 		Coordinator: &workflows.CoordinatorRef{SlackUserID: "U_LINE", ServiceID: "bup"},
@@ -77,10 +91,10 @@ var surfaces = []struct {
 	name string
 	see  func(v Viewer) string
 }{
-	{"duty case: *Vis sak*, status", func(v Viewer) string { return string(Case(v, dutyCase(), ke).Scope) }},
-	{"duty case: Home tab line", func(v Viewer) string { return yes(CaseLine(v, dutyCase())) }},
+	{"duty case: *Vis sak*, status", func(v Viewer) string { return string(Case(v, dutyCase(), ke, now).Scope) }},
+	{"duty case: Home tab line", func(v Viewer) string { return yes(CaseLine(v, dutyCase(), now)) }},
 	{"plan: *Vis plan*, status", func(v Viewer) string {
-		return string(Plan(v, plan(true), ke, PlanParticipants(plan(true), []workflows.Status{dutyCase()})))
+		return string(Plan(v, plan(true), ke, PlanParticipants(plan(true), []workflows.Status{dutyCase()}, now)))
 	}},
 	{"coordinator case: details, status", func(v Viewer) string {
 		return string(Coordinator(v, coordCase(), ke, []string{"helsestasjon"}))
@@ -103,6 +117,8 @@ var want = map[string][]string{
 	"caseworker in the service that has the case":      {"hele", "ja", "hele", "hele", "", "", ""},
 	"contacted service: basis on record, request sent": {"delt", "ja", "hele", "", "", "", ""},
 	"contacted service: no consent yet":                {"", "", "", "", "", "", ""},
+	"contacted service: consent expired":               {"", "", "", "", "", "", ""},
+	"contacted service: consent not yet expired":       {"delt", "ja", "hele", "", "", "", ""},
 	"service named in step 1, judged not needed":       {"avsluttet", "", "", "", "", "", ""},
 	"service whose consent was refused":                {"avsluttet", "", "", "", "", "", ""},
 	"coordinator (took over the case, keeps the plan)": {"hele", "", "hele", "", "ja", "", ""},
@@ -182,7 +198,7 @@ func TestFilterKeepsOnlyTheScope(t *testing.T) {
 			}
 		}
 		st := dutyCase()
-		raw, _ := json.Marshal(Filter(st, Case(v, st, ke)))
+		raw, _ := json.Marshal(Filter(st, Case(v, st, ke, now)))
 		for _, text := range all {
 			shown := strings.Contains(string(raw), text)
 			if want := contains(c.shows, text); shown != want {
@@ -192,7 +208,7 @@ func TestFilterKeepsOnlyTheScope(t *testing.T) {
 	}
 	// The school's view names no other service, and its deadline is its own.
 	v := roles[1].viewer
-	f := Filter(dutyCase(), Case(v, dutyCase(), ke))
+	f := Filter(dutyCase(), Case(v, dutyCase(), ke, now))
 	if len(f.Services) != 1 || f.Services[0].ServiceID != "skole" || f.Coordinator != nil || f.Subject != "" {
 		t.Fatalf("the school sees more than its part: %+v", f)
 	}
@@ -214,29 +230,37 @@ func TestConsentDecidesWhenItChanges(t *testing.T) {
 	st := dutyCase()
 	ola := roles[1].viewer
 	st.Services[0].Consent = &workflows.ConsentStatus{Basis: workflows.BasisRefused}
-	if got := Case(ola, st, ke); got.Scope != Closed {
+	if got := Case(ola, st, ke, now); got.Scope != Closed {
 		t.Fatalf("after consent was refused the school sees %q", got.Scope)
 	}
 	st.Services[0].Consent = &workflows.ConsentStatus{Basis: workflows.BasisConsent, Withdrawn: &workflows.Withdrawal{Reason: "TRUKKET-GRUNN", At: st.OpenedAt}}
-	if got := Case(ola, st, ke); got.Scope != Closed {
+	if got := Case(ola, st, ke, now); got.Scope != Closed {
 		t.Fatalf("after consent was withdrawn the school sees %q", got.Scope)
 	}
-	if kev := Filter(st, Case(roles[6].viewer, st, ke)); kev.Services[0].Consent.Withdrawn == nil || kev.Services[0].Consent.Withdrawn.Reason != "" {
+	if kev := Filter(st, Case(roles[8].viewer, st, ke, now)); kev.Services[0].Consent.Withdrawn == nil || kev.Services[0].Consent.Withdrawn.Reason != "" {
 		t.Fatalf("the KE should see that consent was withdrawn, not why: %+v", kev.Services[0].Consent)
 	}
 	st.Services[0].Consent = &workflows.ConsentStatus{Basis: workflows.BasisStatutory, StatutoryBasis: "opplæringslova"}
-	if got := Case(ola, st, ke); got.Scope != Shared {
+	if got := Case(ola, st, ke, now); got.Scope != Shared {
 		t.Fatalf("on a statutory basis the school sees %q", got.Scope)
 	}
+	// A consent lapses at its expiry: the look a second before shares, the look at it not.
+	st.Services[0].Consent = &workflows.ConsentStatus{Basis: workflows.BasisConsent, ExpiresAt: now}
+	if got := Case(ola, st, ke, now.Add(-time.Second)); got.Scope != Shared {
+		t.Fatalf("a second before the consent expires the school sees %q", got.Scope)
+	}
+	if got := Case(ola, st, ke, now); got.Scope != None {
+		t.Fatalf("when the consent expires the school sees %q", got.Scope)
+	}
 	st.Services[0].Contact = nil // basis on record, request not sent
-	if got := Case(ola, st, ke); got.Scope != None {
+	if got := Case(ola, st, ke, now); got.Scope != None {
 		t.Fatalf("before the request is sent the school sees %q", got.Scope)
 	}
-	participants := PlanParticipants(plan(false), []workflows.Status{dutyCase()})
+	participants := PlanParticipants(plan(false), []workflows.Status{dutyCase()}, now)
 	if got := Plan(ola, plan(false), ke, participants); got != None {
 		t.Fatalf("without consent to share the plan the school sees %q", got)
 	}
-	if got := Plan(roles[5].viewer, plan(false), ke, participants); got != Whole {
+	if got := Plan(roles[7].viewer, plan(false), ke, participants); got != Whole {
 		t.Fatalf("the coordinator sees %q of her own plan", got)
 	}
 }

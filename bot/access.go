@@ -47,7 +47,7 @@ func look(staff store.Staff, ref, workflowID, surface string, scope access.Scope
 // caseView is what staff may see of a collaboration case.
 func (b *Bot) caseView(ctx context.Context, staff store.Staff, st workflows.Status) access.CaseView {
 	ke, _ := b.dir.CoordinatingUnit(ctx)
-	return access.Case(access.FromStaff(staff), st, ke.ID)
+	return access.Case(access.FromStaff(staff), st, ke.ID, b.now())
 }
 
 // openCaseDetails logs the look and returns the modal for it: the case as far as the
@@ -116,7 +116,7 @@ func (b *Bot) planScope(ctx context.Context, staff store.Staff, st workflows.Pla
 			cases = append(cases, c)
 		}
 	}
-	return access.Plan(v, st, ke.ID, access.PlanParticipants(st, cases))
+	return access.Plan(v, st, ke.ID, access.PlanParticipants(st, cases, b.now()))
 }
 
 // mayAct refuses, at the click and before any modal opens, whoever the directory alone

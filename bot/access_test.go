@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/samarbeid/samarbeid/access"
 	"github.com/samarbeid/samarbeid/i18n"
@@ -26,7 +27,7 @@ func TestDetailsShowOnlyTheScope(t *testing.T) {
 		}}
 	name := func(_ context.Context, id string) string { return "tjeneste:" + id }
 	render := func(v access.Viewer) string {
-		view := access.Case(v, st, "ke")
+		view := access.Case(v, st, "ke", time.Now())
 		raw, _ := json.Marshal(detailsView(i18n.For("nb"), access.Filter(st, view), view.Scope, name))
 		return string(raw)
 	}

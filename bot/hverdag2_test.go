@@ -212,7 +212,7 @@ func TestStatusFromLedger(t *testing.T) {
 		t.Fatalf("%+v", s)
 	}
 	// The same access rules decide: the school, judged not needed, learns only that its contact closed.
-	if v := access.Case(access.Viewer{ServiceIDs: []string{"skole"}}, st, "ke"); v.Scope != access.Closed {
+	if v := access.Case(access.Viewer{ServiceIDs: []string{"skole"}}, st, "ke", time.Now()); v.Scope != access.Closed {
 		t.Fatalf("the school's scope: %+v", v)
 	}
 	if _, ok := statusFromLedger(rows, "koordinator/SAK-2026-0042/barnekoordinator"); ok {

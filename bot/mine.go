@@ -106,7 +106,7 @@ func (b *Bot) myTaskList(ctx context.Context, tr *i18n.Translator, staff store.S
 				continue
 			}
 			ref = st.CaseRef
-			if !access.CaseLine(viewer, st) {
+			if !access.CaseLine(viewer, st, b.now()) {
 				continue
 			}
 			initiator := actor.MemberOf(st.InitiatingServiceID) && !actor.Has(workflows.RoleAuditor)

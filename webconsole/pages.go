@@ -467,7 +467,7 @@ func (c *Console) fill(ctx context.Context, cv *caseView, who access.Viewer, ke 
 		if err := val.Get(&st); err != nil {
 			return err
 		}
-		view := access.Case(who, st, ke)
+		view := access.Case(who, st, ke, c.now())
 		cv.Scope = view.Scope
 		st = access.Filter(st, view)
 		cv.Step, cv.Outcome, cv.Overdue, cv.Opened, cv.NextDeadline = string(st.Step), st.Outcome, st.Overdue, st.OpenedAt, st.NextDeadline
