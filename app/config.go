@@ -65,6 +65,9 @@ type Config struct {
 	// ExportSigningKey signs `audit export` (Ed25519, base64; `samarbeid audit signing-key`
 	// makes one), so Statsforvalteren can check a file with the public key alone.
 	ExportSigningKey string `env:"SAMARBEID_EXPORT_SIGNING_KEY"`
+	// ExportPublicKey is the public key (base64) `audit verify --anker` checks an export's
+	// signature with; unset, the signing key's own public key is used, if that is set.
+	ExportPublicKey string `env:"SAMARBEID_EXPORT_PUBLIC_KEY"`
 
 	// Set by the command, not the environment.
 	DataDir      string // the embedded Temporal server's state; empty keeps it in memory
@@ -178,6 +181,11 @@ func (c Config) Validate() error {
 	if c.ExportSigningKey != "" {
 		if _, err := audit.ParseSigningKey(c.ExportSigningKey); err != nil {
 			bad("SAMARBEID_EXPORT_SIGNING_KEY: %v", err)
+		}
+	}
+	if c.ExportPublicKey != "" {
+		if _, err := audit.ParsePublicKey(c.ExportPublicKey); err != nil {
+			bad("SAMARBEID_EXPORT_PUBLIC_KEY: %v", err)
 		}
 	}
 	for _, o := range c.codecOrigins() {

@@ -43,7 +43,7 @@ func (a *App) startConsole(ctx context.Context, cfg Config, mux *http.ServeMux) 
 	var accessLog webconsole.AccessLog = a.Store
 	c, err := webconsole.New(webconsole.Config{Store: a.Store, Temporal: a.Temporal, Sessions: sessions,
 		ClientID: clientID, ClientSecret: secret, Issuer: issuer, BaseURL: base, Language: cfg.Language,
-		AccessLog: accessLog, Logger: a.log.With("komponent", "konsoll")})
+		AccessLog: accessLog, ExportSigningKey: cfg.ExportSigningKey, Logger: a.log.With("komponent", "konsoll")})
 	if err != nil {
 		return err
 	}

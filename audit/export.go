@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/samarbeid/samarbeid/calendar"
+	"github.com/samarbeid/samarbeid/store"
 )
 
 // CaseTimeline is one case in an export.
@@ -57,6 +59,36 @@ type ExportDoc struct {
 // NewExportDoc puts an export's parts together; head may be nil.
 func NewExportDoc(from, to time.Time, head *Anchor, cases []CaseTimeline) ExportDoc {
 	return ExportDoc{From: from.Format("2006-01-02"), To: to.Format("2006-01-02"), Head: head, Cases: cases}
+}
+
+// ExportSource is what a dated export with the ledger's head reads.
+type ExportSource interface {
+	Exporter
+	LedgerHead(ctx context.Context) (store.LedgerHead, error)
+}
+
+// ExportWithHead gathers the export of [from, to) and then reads the ledger's head, so every
+// row the export shows is at or before the head it carries. at is when the export is made.
+// `samarbeid audit export` and the web console both make their exports here.
+func ExportWithHead(ctx context.Context, src ExportSource, from, to, at time.Time) (ExportDoc, error) {
+	cases, err := Export(ctx, src, from, to)
+	if err != nil {
+		return ExportDoc{}, err
+	}
+	h, err := src.LedgerHead(ctx)
+	if err != nil {
+		return ExportDoc{}, fmt.Errorf("leser revisjonsloggens hode: %w", err)
+	}
+	return NewExportDoc(from, to, &Anchor{Seq: h.Seq, Hash: h.Hash, At: at.UTC(), Source: "eksport"}, cases), nil
+}
+
+// WriteExportFile writes an export as an auditor is handed it: JSON signed with key when one
+// is given (nil: unsigned JSON), or CSV, which is never signed and has no head.
+func WriteExportFile(w io.Writer, doc ExportDoc, format string, key ed25519.PrivateKey) error {
+	if key == nil || (format != "json" && format != "") {
+		return WriteExportDoc(w, doc, format)
+	}
+	return WriteSignedExport(w, doc, key)
 }
 
 // WriteExport renders an export as JSON or CSV (one row per decision, with its case).

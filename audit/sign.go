@@ -125,23 +125,29 @@ func VerifyExport(file []byte, pub ed25519.PublicKey) (ExportDoc, error) {
 	return doc, nil
 }
 
-// ReadExportHead reads the ledger's head from an export file, signed or not, as an anchor
-// for `audit verify`. A signed file's signature is checked when pub is given.
+// ReadExportHead reads the ledger's head from an export file as an anchor for `audit
+// verify`. With pub the file must be signed by its key: an unsigned or changed file is
+// refused (ErrNotSigned, or the signature's error), for an anchor that could have been
+// written by anyone vouches for nothing. Without pub the file is read as it is, signed or not,
+// and the caller must say that its signature was not checked.
 func ReadExportHead(file []byte, pub ed25519.PublicKey) (*Anchor, error) {
 	var doc ExportDoc
 	var signed signedExport
-	if err := json.Unmarshal(file, &signed); err == nil && len(signed.Export) > 0 {
-		if pub != nil {
-			d, err := VerifyExport(file, pub)
-			if err != nil {
-				return nil, err
-			}
-			doc = d
-		} else if err := json.Unmarshal(signed.Export, &doc); err != nil {
+	switch err := json.Unmarshal(file, &signed); {
+	case pub != nil:
+		d, err := VerifyExport(file, pub)
+		if err != nil {
 			return nil, err
 		}
-	} else if err := json.Unmarshal(file, &doc); err != nil {
-		return nil, fmt.Errorf("filen er ikke en eksport fra samarbeid: %w", err)
+		doc = d
+	case err == nil && len(signed.Export) > 0:
+		if err := json.Unmarshal(signed.Export, &doc); err != nil {
+			return nil, fmt.Errorf("eksporten kan ikke leses: %w", err)
+		}
+	default:
+		if err := json.Unmarshal(file, &doc); err != nil {
+			return nil, fmt.Errorf("filen er ikke en eksport fra samarbeid: %w", err)
+		}
 	}
 	if doc.Head == nil {
 		return nil, errors.New("eksporten har ikke revisjonsloggens hode (laget før ankrene kom, eller som CSV)")

@@ -10,6 +10,7 @@ package webconsole
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"embed"
 	"encoding/hex"
@@ -29,6 +30,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"golang.org/x/oauth2"
 
+	"github.com/samarbeid/samarbeid/audit"
 	"github.com/samarbeid/samarbeid/i18n"
 	"github.com/samarbeid/samarbeid/store"
 	"github.com/samarbeid/samarbeid/workflows"
@@ -61,6 +63,9 @@ type Config struct {
 	AccessLog AccessLog
 	Logger    *slog.Logger
 	Now       func() time.Time
+	// ExportSigningKey is SAMARBEID_EXPORT_SIGNING_KEY: a period's JSON export is signed with
+	// it, as `samarbeid audit export` signs; empty leaves the export unsigned.
+	ExportSigningKey string
 	// CasesPerPage is how many cases a page of Saker lists; 0 means perPage. A test sets
 	// it low to walk the pages with a few cases.
 	CasesPerPage int
@@ -73,6 +78,8 @@ type Console struct {
 	sessions *scs.SessionManager
 	pages    map[string]*template.Template
 	now      func() time.Time
+	// exportKey signs exports (nil: unsigned).
+	exportKey ed25519.PrivateKey
 
 	mu       sync.Mutex
 	provider *oidc.Provider // discovered on the first login, so samarbeid starts without Slack
@@ -108,6 +115,11 @@ func New(cfg Config) (*Console, error) {
 	}
 	if c.now == nil {
 		c.now = time.Now
+	}
+	if cfg.ExportSigningKey != "" {
+		if c.exportKey, err = audit.ParseSigningKey(cfg.ExportSigningKey); err != nil {
+			return nil, fmt.Errorf("SAMARBEID_EXPORT_SIGNING_KEY: %w", err)
+		}
 	}
 	if c.pages, err = parsePages(); err != nil {
 		return nil, err

@@ -30,7 +30,9 @@ func (c *Console) auditPage(w http.ResponseWriter, r *http.Request, v *viewer) {
 }
 
 // exportDownload writes a case's timeline (?sak=) or a period's cases (?fra=&til=) as CSV,
-// JSON or HTML, as `samarbeid audit timeline|export` does. Each case exported is a look.
+// JSON or HTML, as `samarbeid audit timeline|export` does: a period's JSON is the command's
+// file, with the ledger's head and signed when the key is configured. Each case exported is
+// a look, logged before anything is written.
 func (c *Console) exportDownload(w http.ResponseWriter, r *http.Request, v *viewer) {
 	ctx := r.Context()
 	q := r.URL.Query()
@@ -40,6 +42,7 @@ func (c *Console) exportDownload(w http.ResponseWriter, r *http.Request, v *view
 		return
 	}
 	var cases []audit.CaseTimeline
+	var doc audit.ExportDoc // a period's export: its cases and the ledger's head
 	var name string
 	ref := strings.ToUpper(strings.TrimSpace(q.Get("sak")))
 	from, to, problem := c.period(q)
@@ -60,10 +63,11 @@ func (c *Console) exportDownload(w http.ResponseWriter, r *http.Request, v *view
 		return
 	default:
 		var err error
-		if cases, err = audit.Export(ctx, c.cfg.Store, from, to); err != nil {
+		if doc, err = audit.ExportWithHead(ctx, c.cfg.Store, from, to, c.now()); err != nil {
 			c.fail(w, r, v, err)
 			return
 		}
+		cases = doc.Cases
 		name = fmt.Sprintf("revisjon-%s-%s", from.Format("2006-01-02"), to.Format("2006-01-02"))
 	}
 	scope := access.Timeline(access.FromStaff(v.Staff), c.keID(ctx))
@@ -85,11 +89,13 @@ func (c *Console) exportDownload(w http.ResponseWriter, r *http.Request, v *view
 	var err error
 	switch {
 	case format == "html":
-		err = exportPage.Execute(&buf, map[string]any{"Ref": ref, "From": from, "To": to, "Cases": cases})
+		err = exportPage.Execute(&buf, map[string]any{"Ref": ref, "From": from, "To": to, "Cases": cases, "Head": doc.Head})
 	case ref != "":
 		err = audit.Write(&buf, ref, cases[0].Decisions, format)
 	default:
-		err = audit.WriteExport(&buf, from, to, cases, format)
+		// The same file as `samarbeid audit export`: JSON with the head, signed when the key
+		// is configured, so `audit verify --anker` and `audit verify-export` take it.
+		err = audit.WriteExportFile(&buf, doc, format, c.exportKey)
 	}
 	if err != nil {
 		c.fail(w, r, v, err)
@@ -113,6 +119,7 @@ th{background:#f4f4f4}
 </style></head><body>
 <h1>{{if .Ref}}Tidslinje for sak {{.Ref}}{{else}}Revisjonseksport {{day .From}} til {{day .To}} (til-datoen ikke med){{end}}</h1>
 <p>Fra samarbeids revisjonslogg. Hver rad er lenket til den forrige med en hash; kontroller med <code>samarbeid audit verify</code>.</p>
+{{with .Head}}<p>Revisjonsloggens hode da eksporten ble laget: rad {{.Seq}}, hash <code>{{.Hash}}</code> ({{when .At}}). Bare JSON-eksporten kan gis til <code>samarbeid audit verify --anker</code>.</p>{{end}}
 {{range .Cases}}<h2>Sak {{.Case}}</h2>
 <table><thead><tr><th scope="col">Nr.</th><th scope="col">Når</th><th scope="col">Hva</th><th scope="col">Hvem</th><th scope="col">Tjeneste</th><th scope="col">Hjemmel</th><th scope="col">Frist</th></tr></thead><tbody>
 {{range .Decisions}}<tr><td>{{.Seq}}</td><td>{{when .When}}</td><td>{{.What}}</td><td>{{.Who}}</td><td>{{.Service}}</td><td>{{.LegalBasis}}</td><td>{{.Deadline}}</td></tr>

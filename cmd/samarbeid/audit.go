@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -39,12 +41,16 @@ const auditUsage = `samarbeid audit: for revisor og internkontroll.
   samarbeid audit tilgang --case SAK-2026-0042 | --user U123 [--format tekst|json|csv]
       tilgangsloggen: hvem som har sett saken (eller hva personen har sett), når, hvor, og
       om det ble vist; for innsyn. Bare revisor og koordinerende enhet.
-  samarbeid audit verify [--json] [--anker eksport.json ...]
+  samarbeid audit verify [--json] [--anker eksport.json ...] [--public-key BASE64|FIL]
       kontrollerer hash-kjeden, kjeden mot hvert anker (timesankrene i Temporal og hodet i
       eksportene som gis med --anker), og avstemmer hver rad mot alle kjøringene til
       workflowen i Temporal-historikken; avslutter med kode 1 ved avvik. Bruker TEMPORAL_ADDRESS, ellers 127.0.0.1:7233
       (der "samarbeid dev" lytter), og SAMARBEID_PAYLOAD_KEYS for å dekryptere historikken,
       ellers nøkkelen "samarbeid dev" har i datamappen (--data, standard data).
+      Signaturen på hver --anker-eksport kontrolleres med den offentlige nøkkelen fra
+      --public-key, ellers SAMARBEID_EXPORT_PUBLIC_KEY, ellers den offentlige delen av
+      SAMARBEID_EXPORT_SIGNING_KEY; en fil som ikke er signert med den, avvises (kode 1).
+      Uten nøkkel brukes hodet som det står, og utskriften sier at signaturen ikke er kontrollert.
 
   --som U123 (timeline, export, tilgang): hvem som leser, slik katalogen kjenner dem; må være
       revisor eller i koordinerende enhet. Uten --som føres oppslaget på operativsystemets
@@ -109,34 +115,27 @@ func runAudit(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		cases, err := audit.Export(ctx, s, from, to)
+		var key ed25519.PrivateKey
+		if cfg.ExportSigningKey != "" {
+			if key, err = audit.ParseSigningKey(cfg.ExportSigningKey); err != nil {
+				return fmt.Errorf("SAMARBEID_EXPORT_SIGNING_KEY: %w", err)
+			}
+			if *format == "csv" {
+				fmt.Fprintln(os.Stderr, "CSV-eksporten er ikke signert; bruk --format json til en signert eksport.")
+			}
+		}
+		doc, err := audit.ExportWithHead(ctx, s, from, to, time.Now())
 		if err != nil {
 			return err
 		}
-		refs := make([]string, len(cases))
-		for i, c := range cases {
+		refs := make([]string, len(doc.Cases))
+		for i, c := range doc.Cases {
 			refs[i] = c.Case
 		}
 		if err := audit.LogLooks(ctx, s, viewer, store.SurfaceExport, true, refs...); err != nil {
 			return err
 		}
-		// The head is read after the cases: every row the export shows is at or before it.
-		h, err := s.LedgerHead(ctx)
-		if err != nil {
-			return err
-		}
-		doc := audit.NewExportDoc(from, to, &audit.Anchor{Seq: h.Seq, Hash: h.Hash, At: time.Now().UTC(), Source: "eksport"}, cases)
-		if cfg.ExportSigningKey == "" || *format == "csv" {
-			if cfg.ExportSigningKey != "" {
-				fmt.Fprintln(os.Stderr, "CSV-eksporten er ikke signert; bruk --format json til en signert eksport.")
-			}
-			return audit.WriteExportDoc(os.Stdout, doc, *format)
-		}
-		key, err := audit.ParseSigningKey(cfg.ExportSigningKey)
-		if err != nil {
-			return fmt.Errorf("SAMARBEID_EXPORT_SIGNING_KEY: %w", err)
-		}
-		return audit.WriteSignedExport(os.Stdout, doc, key)
+		return audit.WriteExportFile(os.Stdout, doc, *format, key)
 	case "tilgang", "access":
 		fs := flag.NewFlagSet("audit tilgang", flag.ExitOnError)
 		caseRef := fs.String("case", "", "saksreferanse: hvem som har sett saken")
@@ -176,19 +175,16 @@ func runAudit(ctx context.Context, args []string) error {
 		dataDir := fs.String("data", "data", "datamappen til \"samarbeid dev\", der nøkkelen ligger når SAMARBEID_PAYLOAD_KEYS ikke er satt")
 		var anchorFiles fileList
 		fs.Var(&anchorFiles, "anker", "en eksport (JSON) hvis hode kjeden kontrolleres mot; kan gis flere ganger")
+		pubFlag := fs.String("public-key", "", "samarbeids offentlige nøkkel (base64 eller fil) som signaturen på hver --anker-eksport kontrolleres med")
 		_ = fs.Parse(args[1:])
-		var anchors []audit.Anchor
-		for _, f := range anchorFiles {
-			buf, err := os.ReadFile(f)
-			if err != nil {
-				return err
-			}
-			head, err := audit.ReadExportHead(buf, nil)
-			if err != nil {
-				return fmt.Errorf("%s: %w", f, err)
-			}
-			head.Source = "eksport " + filepath.Base(f)
-			anchors = append(anchors, *head)
+		// Notes about the anchors go where the report goes, but never into the JSON itself.
+		notes := os.Stdout
+		if *asJSON {
+			notes = os.Stderr
+		}
+		anchors, err := exportAnchors(anchorFiles, *pubFlag, cfg, notes)
+		if err != nil {
+			return err
 		}
 		addr := cfg.TemporalAddress
 		if addr == "" {
@@ -260,6 +256,66 @@ func printReport(rep audit.Report) {
 	}
 }
 
+// exportAnchors reads the ledger's head from each export given with --anker. With a public
+// key (--public-key, else SAMARBEID_EXPORT_PUBLIC_KEY, else the public half of
+// SAMARBEID_EXPORT_SIGNING_KEY) each file's signature is checked and a file that does not
+// verify, or is not signed, is refused; without one the output says it was not checked.
+func exportAnchors(files []string, pubFlag string, cfg app.Config, notes io.Writer) ([]audit.Anchor, error) {
+	if len(files) == 0 {
+		return nil, nil
+	}
+	var pub ed25519.PublicKey
+	var err error
+	switch {
+	case pubFlag != "":
+		pub, err = readPublicKey(pubFlag)
+	case cfg.ExportPublicKey != "":
+		if pub, err = audit.ParsePublicKey(cfg.ExportPublicKey); err != nil {
+			err = fmt.Errorf("SAMARBEID_EXPORT_PUBLIC_KEY: %w", err)
+		}
+	case cfg.ExportSigningKey != "":
+		var key ed25519.PrivateKey
+		if key, err = audit.ParseSigningKey(cfg.ExportSigningKey); err != nil {
+			err = fmt.Errorf("SAMARBEID_EXPORT_SIGNING_KEY: %w", err)
+		} else {
+			pub = key.Public().(ed25519.PublicKey)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	var anchors []audit.Anchor
+	for _, f := range files {
+		buf, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		head, err := audit.ReadExportHead(buf, pub)
+		if err != nil {
+			if pub != nil {
+				return nil, fmt.Errorf("%s godtas ikke som anker, fordi signaturen ikke kan kontrolleres med den offentlige nøkkelen: %w", f, err)
+			}
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		head.Source = "eksport " + filepath.Base(f)
+		anchors = append(anchors, *head)
+		if pub != nil {
+			fmt.Fprintf(notes, "Signaturen på %s stemmer med den offentlige nøkkelen.\n", filepath.Base(f))
+		} else {
+			fmt.Fprintf(notes, "Merk: signaturen på %s er ikke kontrollert (ingen offentlig nøkkel: gi --public-key eller sett SAMARBEID_EXPORT_PUBLIC_KEY); hodet i filen er brukt som det står.\n", filepath.Base(f))
+		}
+	}
+	return anchors, nil
+}
+
+// readPublicKey reads a public key given in base64 or as a file that holds it.
+func readPublicKey(s string) (ed25519.PublicKey, error) {
+	if buf, err := os.ReadFile(s); err == nil {
+		s = string(buf)
+	}
+	return audit.ParsePublicKey(s)
+}
+
 // verifyExport checks a signed export with the public key alone: no database, no Temporal.
 func verifyExport(args []string) error {
 	fs := flag.NewFlagSet("audit verify-export", flag.ExitOnError)
@@ -268,11 +324,7 @@ func verifyExport(args []string) error {
 	if *pubFlag == "" || fs.NArg() != 1 {
 		return errors.New("bruk: samarbeid audit verify-export --public-key BASE64|FIL eksport.json")
 	}
-	pubText := *pubFlag
-	if buf, err := os.ReadFile(pubText); err == nil {
-		pubText = string(buf)
-	}
-	pub, err := audit.ParsePublicKey(pubText)
+	pub, err := readPublicKey(*pubFlag)
 	if err != nil {
 		return err
 	}
