@@ -13,8 +13,8 @@ import (
 
 // ledgerFake is a ledger of one case's two rows, whose head is read after the cases.
 type ledgerFake struct {
-	rows     []store.AuditRow
-	headRead bool
+	rows            []store.AuditRow
+	headRead        bool
 	casesBeforeHead bool
 }
 
