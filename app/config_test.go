@@ -37,12 +37,13 @@ func TestValidateNamesEveryProblem(t *testing.T) {
 		DatabaseURL: "postgres://u@db:notaport/x", TemporalAddress: "temporal", TemporalNamespace: " ",
 		HTTPAddr: "8080", SlackBotToken: "xoxp-user", SlackAppToken: "bot", SlackAPIURL: "slack.com/api",
 		PolicyFile: "finnes-ikke.yaml", TemporalTLSCert: "cert.pem", ExportSigningKey: "ikke-en-nøkkel",
+		ExportPublicKey: "AAAA",
 	}
 	err := cfg.Validate()
 	if err == nil {
 		t.Fatal("accepted")
 	}
-	for _, want := range []string{"DATABASE_URL", "TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE", "HTTP_ADDR", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_API_URL", "SAMARBEID_POLICY", "TEMPORAL_TLS_KEY", "SAMARBEID_PAYLOAD_KEYS", "SAMARBEID_EXPORT_SIGNING_KEY"} {
+	for _, want := range []string{"DATABASE_URL", "TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE", "HTTP_ADDR", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_API_URL", "SAMARBEID_POLICY", "TEMPORAL_TLS_KEY", "SAMARBEID_PAYLOAD_KEYS", "SAMARBEID_EXPORT_SIGNING_KEY", "SAMARBEID_EXPORT_PUBLIC_KEY"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not name %s:\n%v", want, err)
 		}

@@ -34,13 +34,17 @@ Bruk:
   samarbeid audit     tidslinje per sak og kontroll av revisjonsloggen (se "samarbeid audit")
   samarbeid report    indikatorer for en periode: --from ÅÅÅÅ-MM-DD --to ÅÅÅÅ-MM-DD [--format tabell|csv|json]
 
-Miljøvariabler: DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, SLACK_BOT_TOKEN,
+Miljøvariabler: DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY
+(Temporal Cloud), TEMPORAL_TLS_CERT og TEMPORAL_TLS_KEY (mTLS), SLACK_BOT_TOKEN,
 SLACK_SIGNING_SECRET, SLACK_APP_TOKEN (Socket Mode), SLACK_API_URL, HTTP_ADDR,
 SAMARBEID_POLICY, SAMARBEID_LANGUAGE, SAMARBEID_DAGSOVERSIKT, SAMARBEID_PAYLOAD_KEYS
 (nøkler som krypterer Temporal-historikken; påkrevd med TEMPORAL_ADDRESS), SAMARBEID_CODEC_TOKEN
 og SAMARBEID_CODEC_ORIGINS (kodek-endepunktet /codec for Temporal UI); for nettkonsollet
 (/konsoll/, Logg inn med Slack): SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_OIDC_ISSUER
-(standard https://slack.com) og SAMARBEID_PUBLIC_URL. Se README.md.
+(standard https://slack.com) og SAMARBEID_PUBLIC_URL; for revisjonen:
+SAMARBEID_EXPORT_SIGNING_KEY (Ed25519-nøkkelen som signerer eksportene) og
+SAMARBEID_EXPORT_PUBLIC_KEY (den offentlige nøkkelen "audit verify --anker" kontrollerer
+eksportene med). Se README.md.
 `
 
 func main() {
