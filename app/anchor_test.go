@@ -279,6 +279,41 @@ func TestAuditVerifyCatchesCutAndRewrittenChain(t *testing.T) {
 		t.Fatalf("verify-export: %d %s / %d %s", okCode, okOut, badCode, badOut)
 	}
 
+	// verify --anker checks an export's signature when it has a public key (flag, then
+	// SAMARBEID_EXPORT_PUBLIC_KEY, then the signing key's public half) and refuses a file that
+	// does not verify or is not signed; without a key it says it did not check.
+	unsigned, code := cli(t, bin, a, nil, "audit", "export", "--from", from, "--to", to)
+	unsignedFile := filepath.Join(dir, "usignert.json")
+	if err := os.WriteFile(unsignedFile, []byte(unsigned), 0o600); code != 0 || err != nil {
+		t.Fatalf("unsigned export: exit %d %v\n%s", code, err, unsigned)
+	}
+	anchorRuns := []struct {
+		name string
+		env  []string
+		args []string
+		code int
+		want []string
+	}{
+		{"signed, --public-key", nil, []string{"--anker", exportFile, "--public-key", pub}, 0, []string{"Signaturen på eksport.json stemmer", "Ingen avvik"}},
+		{"signed, no key", nil, []string{"--anker", exportFile}, 0, []string{"signaturen på eksport.json er ikke kontrollert", "Ingen avvik"}},
+		{"signed, the signing key's public half", []string{signingEnv}, []string{"--anker", exportFile}, 0, []string{"Signaturen på eksport.json stemmer"}},
+		{"changed, SAMARBEID_EXPORT_PUBLIC_KEY", []string{"SAMARBEID_EXPORT_PUBLIC_KEY=" + pub}, []string{"--anker", tamperedFile}, 1, []string{"endret.json godtas ikke som anker", "signaturen stemmer ikke"}},
+		{"unsigned, --public-key", nil, []string{"--anker", unsignedFile, "--public-key", pub}, 1, []string{"usignert.json godtas ikke som anker", "eksporten er ikke signert"}},
+		{"unsigned, no key", nil, []string{"--anker", unsignedFile}, 0, []string{"signaturen på usignert.json er ikke kontrollert", "Ingen avvik"}},
+	}
+	for _, r := range anchorRuns {
+		out, code := cli(t, bin, a, r.env, append([]string{"audit", "verify"}, r.args...)...)
+		t.Logf("verify --anker, %s: exit %d", r.name, code)
+		if code != r.code {
+			t.Errorf("verify --anker, %s: exit %d, want %d\n%s", r.name, code, r.code, out)
+		}
+		for _, w := range r.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("verify --anker, %s: no %q in\n%s", r.name, w, out)
+			}
+		}
+	}
+
 	rows, err := a.Store.AuditRows(ctx)
 	if err != nil {
 		t.Fatal(err)

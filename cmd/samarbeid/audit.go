@@ -293,7 +293,7 @@ func exportAnchors(files []string, pubFlag string, cfg app.Config, notes io.Writ
 		head, err := audit.ReadExportHead(buf, pub)
 		if err != nil {
 			if pub != nil {
-				return nil, fmt.Errorf("%s godtas ikke som anker, fordi signaturen ikke kan kontrolleres med den offentlige nøkkelen: %w", f, err)
+				return nil, fmt.Errorf("%s godtas ikke som anker: en offentlig nøkkel er gitt, og filens signatur holder ikke: %w", f, err)
 			}
 			return nil, fmt.Errorf("%s: %w", f, err)
 		}
