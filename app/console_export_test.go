@@ -50,6 +50,8 @@ func TestConsoleExportIsTheSignedFile(t *testing.T) {
 	if status, body := ke.login(kim); status != http.StatusOK {
 		t.Fatalf("login: %d %.500s", status, body)
 	}
+	_, page, _ := ke.get("/konsoll/revisjon")
+	mustContain(t, "Revisjon with the key", page, "signert med Ed25519", "audit verify-export")
 	const period = "/konsoll/revisjon/eksport?fra=2026-01-01&til=2030-01-01&format="
 	status, body, hdr := ke.get(period + "json")
 	if status != http.StatusOK || hdr.Get("Content-Type") != "application/json" || !strings.Contains(hdr.Get("Content-Disposition"), "revisjon-2026-01-01-2030-01-01.json") {
@@ -114,6 +116,8 @@ func TestConsoleExportIsTheSignedFile(t *testing.T) {
 	if status, _ := plain.login(kim); status != http.StatusOK {
 		t.Fatalf("login to the app's console: %d", status)
 	}
+	_, page, _ = plain.get("/konsoll/revisjon")
+	mustContain(t, "Revisjon without the key", page, "ikke signert: SAMARBEID_EXPORT_SIGNING_KEY er ikke satt")
 	_, body, _ = plain.get(period + "json")
 	if _, err := audit.VerifyExport([]byte(body), pubKey); !errors.Is(err, audit.ErrNotSigned) {
 		t.Fatalf("unsigned export: %v\n%.500s", err, body)

@@ -17,7 +17,7 @@ import (
 func (c *Console) auditPage(w http.ResponseWriter, r *http.Request, v *viewer) {
 	q := r.URL.Query()
 	from, to, _ := c.period(q)
-	data := map[string]any{"From": from, "To": to}
+	data := map[string]any{"From": from, "To": to, "Signed": c.exportKey != nil}
 	if q.Get("kontroller") == "ja" {
 		rep, err := audit.Verify(r.Context(), c.cfg.Store, c.cfg.Temporal)
 		if err != nil {
