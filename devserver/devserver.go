@@ -56,6 +56,7 @@ type Options struct {
 type Server struct {
 	inner    temporal.Server
 	hostPort string
+	where    string // where the state is kept, for the operator
 	ns       string
 	ports    []int
 
@@ -81,12 +82,22 @@ func Start(opts Options) (*Server, error) {
 	var persistence config.Persistence
 	var storeCfg *config.SQL // where the namespace is written
 	var err error
+	var where string
 	lasting := opts.DataDir != ""
 	switch opts.Storage {
 	case "", SQLite:
 		persistence, storeCfg, err = sqlitePersistence(opts.DataDir)
+		if err == nil {
+			where = "SQLite i minnet"
+			if opts.DataDir != "" {
+				where = "SQLite i " + storeCfg.DatabaseName
+			}
+		}
 	case PostgreSQL:
 		persistence, storeCfg, err = postgresPersistence(opts.PostgresURL, opts.Logger)
+		if err == nil {
+			where = fmt.Sprintf("PostgreSQL på %s, databasene %s og %s", storeCfg.ConnectAddr, storeCfg.DatabaseName, storeCfg.DatabaseName+VisibilitySuffix)
+		}
 		// The databases outlive the server; a restart on the same frontend port must
 		// find the cluster's members where it left them.
 		lasting = lasting || opts.FrontendPort != 0
@@ -160,7 +171,7 @@ func Start(opts Options) (*Server, error) {
 	if err := inner.Start(); err != nil {
 		return nil, fmt.Errorf("temporal server start: %w", err)
 	}
-	return &Server{inner: inner, hostPort: net.JoinHostPort(host, strconv.Itoa(port)), ns: opts.Namespace, ports: ports,
+	return &Server{inner: inner, hostPort: net.JoinHostPort(host, strconv.Itoa(port)), ns: opts.Namespace, ports: ports, where: where,
 		forceRefreshOff: forceRefreshOff}, nil
 }
 
@@ -177,6 +188,9 @@ func (s *Server) SettleSearchAttributes() {
 		s.settle = time.AfterFunc(searchAttributesSettle, s.forceRefreshOff)
 	}
 }
+
+// Where says where the server keeps its state (storage, file or databases).
+func (s *Server) Where() string { return s.where }
 
 // HostPort is the frontend address for client.Dial.
 func (s *Server) HostPort() string { return s.hostPort }
