@@ -2,6 +2,9 @@ package devserver
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +17,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
+	"go.yaml.in/yaml/v3"
 
 	schemapg "go.temporal.io/server/schema/postgresql/v12"
 
@@ -158,4 +162,28 @@ func schemaVersion(ctx context.Context, t *testing.T, pgURL, suffix string) stri
 		t.Fatal(err)
 	}
 	return v
+}
+
+// docker-compose.yml's Temporal lays out its PostgreSQL as this server does: the
+// visibility database named after the persistence one, and as many history shards (a
+// count a cluster can never change). deploy/compose_test.go checks the rest of the file.
+func TestComposeStoresTemporalLikeTheEmbeddedServer(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "docker-compose.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var compose struct {
+		Services map[string]struct {
+			Environment map[string]string `yaml:"environment"`
+		} `yaml:"services"`
+	}
+	if err := yaml.Unmarshal(data, &compose); err != nil {
+		t.Fatal(err)
+	}
+	env := compose.Services["temporal"].Environment
+	if env["DB"] != "postgres12" || env["VISIBILITY_DBNAME"] != env["DBNAME"]+VisibilitySuffix ||
+		env["NUM_HISTORY_SHARDS"] != strconv.Itoa(PostgresHistoryShards) {
+		t.Errorf("compose's Temporal: DB %q, DBNAME %q, VISIBILITY_DBNAME %q, NUM_HISTORY_SHARDS %q; want postgres12, <name>, <name>%s, %d",
+			env["DB"], env["DBNAME"], env["VISIBILITY_DBNAME"], env["NUM_HISTORY_SHARDS"], VisibilitySuffix, PostgresHistoryShards)
+	}
 }
