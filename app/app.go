@@ -258,7 +258,7 @@ func (a *App) connectTemporal(ctx context.Context, cfg Config) error {
 	if testTemporalStorage != nil {
 		testTemporalStorage(&cfg)
 	}
-	storage, pgURL, err := cfg.embeddedStorage()
+	storage, pgURL, err := cfg.EmbeddedStorage()
 	if err != nil {
 		return err
 	}

@@ -134,7 +134,7 @@ func (c Config) Validate() error {
 			bad("TEMPORAL_TLS_CA kan ikke leses: %v", err)
 		}
 	}
-	if _, _, err := c.embeddedStorage(); err != nil {
+	if _, _, err := c.EmbeddedStorage(); err != nil {
 		bad("%v", err)
 	}
 	if (c.TemporalTLSCert == "") != (c.TemporalTLSKey == "") {
@@ -325,10 +325,10 @@ func (c Config) temporalRootCAs() (*x509.CertPool, error) {
 // names none, so one test run covers either storage.
 var testTemporalStorage func(*Config)
 
-// embeddedStorage is where the embedded Temporal server keeps its state: the storage, and
+// EmbeddedStorage is where the embedded Temporal server keeps its state: the storage, and
 // on PostgreSQL the persistence database's URL (SAMARBEID_TEMPORAL_DATABASE_URL, or named
 // after DATABASE_URL's database on its server).
-func (c Config) embeddedStorage() (devserver.Storage, string, error) {
+func (c Config) EmbeddedStorage() (devserver.Storage, string, error) {
 	storage, err := devserver.ParseStorage(c.TemporalDB)
 	if err != nil {
 		return "", "", fmt.Errorf("SAMARBEID_TEMPORAL_DB: %v", err)

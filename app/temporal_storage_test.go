@@ -41,7 +41,7 @@ func testTemporalDatabaseURL(dbURL string) string {
 	au, err1 := url.Parse(admin)
 	du, err2 := url.Parse(dbURL)
 	if err1 != nil || err2 != nil {
-		return "" // embeddedStorage then names the problem
+		return "" // EmbeddedStorage then names the problem
 	}
 	au.Path = "/" + strings.TrimPrefix(du.Path, "/") + "_temporal"
 	return au.String()
@@ -50,12 +50,12 @@ func testTemporalDatabaseURL(dbURL string) string {
 func TestEmbeddedStorageFromTheEnvironment(t *testing.T) {
 	t.Setenv("DATABASE_URL", "postgres://samarbeid:pw@db.kommune.no:5432/samarbeid?sslmode=require")
 	t.Setenv("SAMARBEID_TEMPORAL_DB", "postgres")
-	storage, u, err := FromEnv().embeddedStorage()
+	storage, u, err := FromEnv().EmbeddedStorage()
 	if err != nil || storage != devserver.PostgreSQL || u != "postgres://samarbeid:pw@db.kommune.no:5432/samarbeid_temporal?sslmode=require" {
 		t.Errorf("postgres from DATABASE_URL: %q %q %v", storage, u, err)
 	}
 	t.Setenv("SAMARBEID_TEMPORAL_DATABASE_URL", "postgres://temporal@pg2/t")
-	if _, u, err := FromEnv().embeddedStorage(); err != nil || u != "postgres://temporal@pg2/t" {
+	if _, u, err := FromEnv().EmbeddedStorage(); err != nil || u != "postgres://temporal@pg2/t" {
 		t.Errorf("own URL: %q %v", u, err)
 	}
 	t.Setenv("SAMARBEID_TEMPORAL_DB", "")
@@ -68,7 +68,7 @@ func TestEmbeddedStorageFromTheEnvironment(t *testing.T) {
 		t.Errorf("unknown storage: %v", err)
 	}
 	t.Setenv("SAMARBEID_TEMPORAL_DB", "sqlite")
-	if storage, u, err := FromEnv().embeddedStorage(); err != nil || storage != devserver.SQLite || u != "" {
+	if storage, u, err := FromEnv().EmbeddedStorage(); err != nil || storage != devserver.SQLite || u != "" {
 		t.Errorf("sqlite: %q %q %v", storage, u, err)
 	}
 }
