@@ -81,8 +81,8 @@ func runTemporal(ctx context.Context, log *slog.Logger, args []string) error {
 	}
 	srv.SettleSearchAttributes()
 
-	fmt.Printf("%s %s (navnerom %s, data i %q), startet på %s. Stopp med Ctrl+C eller SIGTERM.\n",
-		temporalReady, srv.HostPort(), srv.Namespace(), *dataDir, time.Since(started).Round(time.Millisecond))
+	fmt.Printf("%s %s (navnerom %s, %s), startet på %s. Stopp med Ctrl+C eller SIGTERM.\n",
+		temporalReady, srv.HostPort(), srv.Namespace(), srv.Where(), time.Since(started).Round(time.Millisecond))
 	<-ctx.Done()
 	log.Info("stopper Temporal")
 	return nil
