@@ -255,7 +255,15 @@ func (a *App) connectTemporal(ctx context.Context, cfg Config) error {
 		a.Temporal = c
 		return nil
 	}
-	dev, err := devserver.Start(devserver.Options{DataDir: cfg.DataDir, Namespace: a.Namespace, FrontendPort: cfg.TemporalPort})
+	if testTemporalStorage != nil {
+		testTemporalStorage(&cfg)
+	}
+	storage, pgURL, err := cfg.EmbeddedStorage()
+	if err != nil {
+		return err
+	}
+	dev, err := devserver.Start(devserver.Options{Storage: storage, PostgresURL: pgURL, DataDir: cfg.DataDir,
+		Namespace: a.Namespace, FrontendPort: cfg.TemporalPort})
 	if err != nil {
 		return fmt.Errorf("innebygd Temporal: %w", err)
 	}
@@ -270,6 +278,14 @@ func (a *App) connectTemporal(ctx context.Context, cfg Config) error {
 func (a *App) TemporalAddress() string {
 	if a.dev != nil {
 		return a.dev.HostPort()
+	}
+	return ""
+}
+
+// TemporalStorage says where the embedded Temporal server keeps its state ("" without one).
+func (a *App) TemporalStorage() string {
+	if a.dev != nil {
+		return a.dev.Where()
 	}
 	return ""
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/samarbeid/samarbeid/audit"
 	"github.com/samarbeid/samarbeid/codec"
+	"github.com/samarbeid/samarbeid/devserver"
 	"github.com/samarbeid/samarbeid/i18n"
 	"github.com/samarbeid/samarbeid/policy"
 )
@@ -28,14 +30,27 @@ type Config struct {
 	TemporalAddress   string `env:"TEMPORAL_ADDRESS"` // empty: run an embedded Temporal server
 	TemporalNamespace string `env:"TEMPORAL_NAMESPACE" envDefault:"default"`
 	// Temporal Cloud or a TLS-protected cluster: an API key, or a client certificate (mTLS).
-	TemporalAPIKey     string `env:"TEMPORAL_API_KEY"`
-	TemporalTLSCert    string `env:"TEMPORAL_TLS_CERT"`
-	TemporalTLSKey     string `env:"TEMPORAL_TLS_KEY"`
-	SlackBotToken      string `env:"SLACK_BOT_TOKEN"` // empty: serve the local Slack stand-in
-	SlackAppToken      string `env:"SLACK_APP_TOKEN"`
-	SlackSigningSecret string `env:"SLACK_SIGNING_SECRET"`
-	SlackAPIURL        string `env:"SLACK_API_URL"`
-	HTTPAddr           string `env:"HTTP_ADDR" envDefault:":8080"`
+	TemporalAPIKey  string `env:"TEMPORAL_API_KEY"`
+	TemporalTLSCert string `env:"TEMPORAL_TLS_CERT"`
+	TemporalTLSKey  string `env:"TEMPORAL_TLS_KEY"`
+	// TemporalTLSCA is the CA that signed the cluster's server certificate, when it is not
+	// one the system trusts; TemporalTLSServerName the name to check it against, when it
+	// is not TEMPORAL_ADDRESS's host.
+	TemporalTLSCA         string `env:"TEMPORAL_TLS_CA"`
+	TemporalTLSServerName string `env:"TEMPORAL_TLS_SERVER_NAME"`
+	// TemporalDB is the embedded server's storage (no TEMPORAL_ADDRESS): sqlite, the
+	// default, or postgres, as a production cluster stores it.
+	TemporalDB string `env:"SAMARBEID_TEMPORAL_DB"`
+	// TemporalDatabaseURL is the PostgreSQL database the embedded server keeps its state in
+	// with SAMARBEID_TEMPORAL_DB=postgres (visibility in the same name + _visibility). Empty:
+	// on DATABASE_URL's server, named after its database (samarbeid_temporal and
+	// samarbeid_temporal_visibility).
+	TemporalDatabaseURL string `env:"SAMARBEID_TEMPORAL_DATABASE_URL"`
+	SlackBotToken       string `env:"SLACK_BOT_TOKEN"` // empty: serve the local Slack stand-in
+	SlackAppToken       string `env:"SLACK_APP_TOKEN"`
+	SlackSigningSecret  string `env:"SLACK_SIGNING_SECRET"`
+	SlackAPIURL         string `env:"SLACK_API_URL"`
+	HTTPAddr            string `env:"HTTP_ADDR" envDefault:":8080"`
 	// Sign in with Slack for the web console (/konsoll/): the Slack app's client ID and
 	// secret, and the OpenID Connect issuer (Slack's own unless set). Unset with the stand-in:
 	// it plays the provider itself.
@@ -114,8 +129,16 @@ func (c Config) Validate() error {
 			bad("TEMPORAL_ADDRESS må være vert:port, f.eks. temporal:7233 (er %q)", c.TemporalAddress)
 		}
 	}
-	if (c.TemporalAPIKey != "" || c.TemporalTLSCert != "") && c.TemporalAddress == "" {
-		bad("TEMPORAL_API_KEY og TEMPORAL_TLS_CERT gjelder en ekstern Temporal: sett TEMPORAL_ADDRESS")
+	if (c.TemporalAPIKey != "" || c.TemporalTLSCert != "" || c.TemporalTLSCA != "") && c.TemporalAddress == "" {
+		bad("TEMPORAL_API_KEY, TEMPORAL_TLS_CERT og TEMPORAL_TLS_CA gjelder en ekstern Temporal: sett TEMPORAL_ADDRESS")
+	}
+	if c.TemporalTLSCA != "" {
+		if _, err := c.temporalRootCAs(); err != nil {
+			bad("TEMPORAL_TLS_CA kan ikke leses: %v", err)
+		}
+	}
+	if _, _, err := c.EmbeddedStorage(); err != nil {
+		bad("%v", err)
 	}
 	if (c.TemporalTLSCert == "") != (c.TemporalTLSKey == "") {
 		bad("TEMPORAL_TLS_CERT og TEMPORAL_TLS_KEY må settes sammen")
@@ -256,19 +279,82 @@ func (c Config) digestTime() (hour, minute int, err error) {
 }
 
 // temporalConnection adds TLS and credentials for Temporal Cloud or a protected cluster.
+// Any TLS setting turns TLS on.
 func (c Config) temporalConnection(opts *client.Options) error {
+	var tlsCfg *tls.Config
+	ensure := func() *tls.Config {
+		if tlsCfg == nil {
+			tlsCfg = &tls.Config{MinVersion: tls.VersionTLS12, ServerName: c.TemporalTLSServerName}
+		}
+		return tlsCfg
+	}
 	if c.TemporalTLSCert != "" {
 		cert, err := tls.LoadX509KeyPair(c.TemporalTLSCert, c.TemporalTLSKey)
 		if err != nil {
 			return err
 		}
-		opts.ConnectionOptions.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
+		ensure().Certificates = []tls.Certificate{cert}
+	}
+	if c.TemporalTLSCA != "" {
+		pool, err := c.temporalRootCAs()
+		if err != nil {
+			return err
+		}
+		ensure().RootCAs = pool
+	}
+	if c.TemporalTLSServerName != "" {
+		ensure()
 	}
 	if c.TemporalAPIKey != "" {
-		if opts.ConnectionOptions.TLS == nil {
-			opts.ConnectionOptions.TLS = &tls.Config{}
-		}
+		ensure()
 		opts.Credentials = client.NewAPIKeyStaticCredentials(c.TemporalAPIKey)
 	}
+	if tlsCfg != nil {
+		opts.ConnectionOptions.TLS = tlsCfg
+	}
 	return nil
+}
+
+// temporalRootCAs reads TEMPORAL_TLS_CA (PEM, one or more certificates).
+func (c Config) temporalRootCAs() (*x509.CertPool, error) {
+	pem, err := os.ReadFile(c.TemporalTLSCA)
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("%s har ingen PEM-sertifikater", c.TemporalTLSCA)
+	}
+	return pool, nil
+}
+
+// testTemporalStorage, when set (only by this package's tests, from
+// SAMARBEID_TEST_TEMPORAL_DB), chooses the embedded server's storage for a config that
+// names none, so one test run covers either storage.
+var testTemporalStorage func(*Config)
+
+// EmbeddedStorage is where the embedded Temporal server keeps its state: the storage, and
+// on PostgreSQL the persistence database's URL (SAMARBEID_TEMPORAL_DATABASE_URL, or named
+// after DATABASE_URL's database on its server).
+func (c Config) EmbeddedStorage() (devserver.Storage, string, error) {
+	storage, err := devserver.ParseStorage(c.TemporalDB)
+	if err != nil {
+		return "", "", fmt.Errorf("SAMARBEID_TEMPORAL_DB: %v", err)
+	}
+	if storage != devserver.PostgreSQL {
+		if c.TemporalDatabaseURL != "" {
+			return "", "", errors.New("SAMARBEID_TEMPORAL_DATABASE_URL gjelder bare SAMARBEID_TEMPORAL_DB=postgres")
+		}
+		return storage, "", nil
+	}
+	u := c.TemporalDatabaseURL
+	if u == "" {
+		if u, err = devserver.NamedAfter(c.DatabaseURL, "_temporal"); err != nil {
+			return "", "", fmt.Errorf("SAMARBEID_TEMPORAL_DATABASE_URL mangler, og %v", err)
+		}
+	}
+	if _, err := pgx.ParseConfig(u); err != nil {
+		return "", "", fmt.Errorf("SAMARBEID_TEMPORAL_DATABASE_URL kan ikke leses: %v", err)
+	}
+	return storage, u, nil
 }

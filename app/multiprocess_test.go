@@ -225,14 +225,17 @@ func startAll(t *testing.T, timeout time.Duration, procs ...*osProcess) time.Dur
 }
 
 // temporalStorage is the Temporal server process's storage flags for
-// SAMARBEID_TEST_TEMPORAL_DB: SQLite in a file under dir, which a restart finds again.
+// SAMARBEID_TEST_TEMPORAL_DB: SQLite in a file under dir, or PostgreSQL in databases named
+// after the test's (its DATABASE_URL; testdb drops them with it). Either outlives a restart.
 func temporalStorage(t *testing.T, dir string) []string {
 	t.Helper()
 	switch db := os.Getenv("SAMARBEID_TEST_TEMPORAL_DB"); db {
 	case "", "sqlite":
 		return []string{"--data", filepath.Join(dir, "temporal")}
+	case "postgres":
+		return []string{"--data", filepath.Join(dir, "temporal"), "--temporal-db", "postgres"}
 	default:
-		t.Fatalf("SAMARBEID_TEST_TEMPORAL_DB=%q: the multi-process test knows sqlite", db)
+		t.Fatalf("SAMARBEID_TEST_TEMPORAL_DB=%q: the multi-process test knows sqlite and postgres", db)
 		return nil
 	}
 }

@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"context"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -94,12 +95,41 @@ func TestComposeStack(t *testing.T) {
 			t.Errorf("%s health check %v", name, svc.HealthCheck.Test)
 		}
 	}
+	// Temporal keeps persistence and visibility in the PostgreSQL service, in databases of
+	// their own named after samarbeid's (as the embedded server names them by default), and
+	// searches with SQL visibility, not Elasticsearch.
+	temporal := p.Services["temporal"]
+	tenv := func(k string) string {
+		if v := temporal.Environment[k]; v != nil {
+			return *v
+		}
+		return ""
+	}
+	appDB := strings.TrimPrefix(mustURL(t, *p.Services["worker"].Environment["DATABASE_URL"]).Path, "/")
+	for k, want := range map[string]string{"DB": "postgres12", "POSTGRES_SEEDS": "postgresql", "DB_PORT": "5432", "POSTGRES_PWD": "hemmelig",
+		"DBNAME": appDB + "_temporal", "VISIBILITY_DBNAME": appDB + "_temporal_visibility", "ENABLE_ES": "false"} {
+		if tenv(k) != want {
+			t.Errorf("temporal %s = %q, want %q", k, tenv(k), want)
+		}
+	}
+	if !strings.HasPrefix(temporal.Image, "temporalio/auto-setup:") {
+		t.Errorf("temporal image %q: auto-setup sets up the schemas", temporal.Image)
+	}
 	if c := p.Services["temporal"].DependsOn["postgresql"].Condition; c != types.ServiceConditionHealthy {
 		t.Errorf("temporal waits for postgresql: %q", c)
 	}
 	if len(p.Services["bot"].Ports) != 1 || p.Services["bot"].Ports[0].Target != 8080 {
 		t.Errorf("bot ports %+v", p.Services["bot"].Ports)
 	}
+}
+
+func mustURL(t *testing.T, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }
 
 func TestComposeRefusesMissingSecrets(t *testing.T) {

@@ -1,6 +1,8 @@
 // Package devserver runs a complete Temporal server inside the samarbeid process, backed by
-// SQLite. `samarbeid dev` keeps its file under a data folder so that cases survive a restart;
-// tests run it in memory.
+// SQLite or by PostgreSQL. On SQLite `samarbeid dev` keeps its file under a data folder so
+// that cases survive a restart, and tests run it in memory. On PostgreSQL it keeps
+// persistence and visibility in two databases of their own, set up with the server's own
+// schema tooling, which is how a production cluster stores them (docker-compose.yml).
 //
 // Why our own: go.temporal.io/server/temporaltest only runs in memory and keeps its SQLite
 // helper in an internal package, and the Temporal CLI cannot be fetched on these machines.
@@ -31,8 +33,16 @@ import (
 
 // Options describe one embedded server.
 type Options struct {
+	// Storage is SQLite (the default) or PostgreSQL.
+	Storage Storage
 	// DataDir holds the SQLite file. Empty means in memory: everything is lost on Stop.
+	// On PostgreSQL it only marks the state as lasting (see serverConfig).
 	DataDir string
+	// PostgresURL names the PostgreSQL persistence database with PostgreSQL storage,
+	// e.g. postgres://postgres@127.0.0.1:5432/samarbeid_temporal?sslmode=disable; the
+	// visibility database is the same name + VisibilitySuffix. Both are made if missing,
+	// and their schemas set up or upgraded at every start.
+	PostgresURL string
 	// Namespace is registered on start if it does not exist.
 	Namespace string
 	// FrontendPort is the gRPC port clients dial on 127.0.0.1; 0 picks a free one.
@@ -46,6 +56,7 @@ type Options struct {
 type Server struct {
 	inner    temporal.Server
 	hostPort string
+	where    string // where the state is kept, for the operator
 	ns       string
 	ports    []int
 
@@ -68,24 +79,33 @@ func Start(opts Options) (*Server, error) {
 			opts.Logger = log.NewZapLogger(log.BuildZapLogger(log.Config{Level: level}))
 		}
 	}
-	sqlCfg := &config.SQL{PluginName: sqliteplugin.PluginName, ConnectAttributes: map[string]string{}}
-	if opts.DataDir == "" {
-		sqlCfg.DatabaseName = "samarbeid-" + strconv.Itoa(rand.IntN(1_000_000_000))
-		sqlCfg.ConnectAttributes["mode"] = "memory"
-		sqlCfg.ConnectAttributes["cache"] = "shared" // the plugin sets up the schema itself
-	} else {
-		if err := os.MkdirAll(opts.DataDir, 0o755); err != nil {
-			return nil, fmt.Errorf("datamappe for Temporal: %w", err)
-		}
-		sqlCfg.DatabaseName = filepath.Join(opts.DataDir, "temporal.sqlite")
-		sqlCfg.ConnectAttributes["mode"] = "rwc"
-		sqlCfg.ConnectAttributes["_journal_mode"] = "WAL"
-		sqlCfg.ConnectAttributes["_synchronous"] = "NORMAL"
-		if _, err := os.Stat(sqlCfg.DatabaseName); os.IsNotExist(err) {
-			if err := sqlite.SetupSchema(sqlCfg); err != nil {
-				return nil, fmt.Errorf("temporal schema: %w", err)
+	var persistence config.Persistence
+	var storeCfg *config.SQL // where the namespace is written
+	var err error
+	var where string
+	lasting := opts.DataDir != ""
+	switch opts.Storage {
+	case "", SQLite:
+		persistence, storeCfg, err = sqlitePersistence(opts.DataDir)
+		if err == nil {
+			where = "SQLite i minnet"
+			if opts.DataDir != "" {
+				where = "SQLite i " + storeCfg.DatabaseName
 			}
 		}
+	case PostgreSQL:
+		persistence, storeCfg, err = postgresPersistence(opts.PostgresURL, opts.Logger)
+		if err == nil {
+			where = fmt.Sprintf("PostgreSQL på %s, databasene %s og %s", storeCfg.ConnectAddr, storeCfg.DatabaseName, storeCfg.DatabaseName+VisibilitySuffix)
+		}
+		// The databases outlive the server; a restart on the same frontend port must
+		// find the cluster's members where it left them.
+		lasting = lasting || opts.FrontendPort != 0
+	default:
+		err = fmt.Errorf("ukjent lagring for Temporal %q", opts.Storage)
+	}
+	if err != nil {
+		return nil, err
 	}
 
 	port := opts.FrontendPort
@@ -95,7 +115,7 @@ func Start(opts Options) (*Server, error) {
 			return nil, err
 		}
 	}
-	cfg, err := serverConfig(sqlCfg, port, opts.DataDir != "")
+	cfg, err := serverConfig(persistence, port, lasting)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +136,9 @@ func Start(opts Options) (*Server, error) {
 	// Closed cases stay visible in Temporal for 30 days; the audit ledger in PostgreSQL is
 	// the lasting record and never depends on this retention.
 	nsCfg.Detail.Config.Retention = durationpb.New(30 * 24 * time.Hour)
-	if err := sqlite.CreateNamespaces(sqlCfg, nsCfg); err != nil {
+	// The server's helper writes the namespace row through the SQL plugin the config names,
+	// so it serves PostgreSQL as well as SQLite; it leaves an existing namespace alone.
+	if err := sqlite.CreateNamespaces(storeCfg, nsCfg); err != nil {
 		return nil, fmt.Errorf("temporal namespace: %w", err)
 	}
 
@@ -149,7 +171,7 @@ func Start(opts Options) (*Server, error) {
 	if err := inner.Start(); err != nil {
 		return nil, fmt.Errorf("temporal server start: %w", err)
 	}
-	return &Server{inner: inner, hostPort: net.JoinHostPort(host, strconv.Itoa(port)), ns: opts.Namespace, ports: ports,
+	return &Server{inner: inner, hostPort: net.JoinHostPort(host, strconv.Itoa(port)), ns: opts.Namespace, ports: ports, where: where,
 		forceRefreshOff: forceRefreshOff}, nil
 }
 
@@ -166,6 +188,9 @@ func (s *Server) SettleSearchAttributes() {
 		s.settle = time.AfterFunc(searchAttributesSettle, s.forceRefreshOff)
 	}
 }
+
+// Where says where the server keeps its state (storage, file or databases).
+func (s *Server) Where() string { return s.where }
 
 // HostPort is the frontend address for client.Dial.
 func (s *Server) HostPort() string { return s.hostPort }
@@ -215,11 +240,41 @@ var serviceOffsets = []struct {
 
 const membershipOffset = -300
 
-// serverConfig lays out the services. With persistent state the ports follow from the
-// frontend port: the SQLite file remembers the cluster's members, and a restarted server
-// only joins its own ring again if it comes back on the same addresses. In memory every
-// port is simply free.
-func serverConfig(sqlCfg *config.SQL, frontendPort int, fixedPorts bool) (*config.Config, error) {
+// sqlitePersistence is one SQLite database for persistence and visibility: a file in
+// dataDir, or in memory when dataDir is empty.
+func sqlitePersistence(dataDir string) (config.Persistence, *config.SQL, error) {
+	sqlCfg := &config.SQL{PluginName: sqliteplugin.PluginName, ConnectAttributes: map[string]string{}}
+	if dataDir == "" {
+		sqlCfg.DatabaseName = "samarbeid-" + strconv.Itoa(rand.IntN(1_000_000_000))
+		sqlCfg.ConnectAttributes["mode"] = "memory"
+		sqlCfg.ConnectAttributes["cache"] = "shared" // the plugin sets up the schema itself
+	} else {
+		if err := os.MkdirAll(dataDir, 0o755); err != nil {
+			return config.Persistence{}, nil, fmt.Errorf("datamappe for Temporal: %w", err)
+		}
+		sqlCfg.DatabaseName = filepath.Join(dataDir, "temporal.sqlite")
+		sqlCfg.ConnectAttributes["mode"] = "rwc"
+		sqlCfg.ConnectAttributes["_journal_mode"] = "WAL"
+		sqlCfg.ConnectAttributes["_synchronous"] = "NORMAL"
+		if _, err := os.Stat(sqlCfg.DatabaseName); os.IsNotExist(err) {
+			if err := sqlite.SetupSchema(sqlCfg); err != nil {
+				return config.Persistence{}, nil, fmt.Errorf("temporal schema: %w", err)
+			}
+		}
+	}
+	return config.Persistence{
+		DefaultStore:     sqliteplugin.PluginName,
+		VisibilityStore:  sqliteplugin.PluginName,
+		NumHistoryShards: 1,
+		DataStores:       map[string]config.DataStore{sqliteplugin.PluginName: {SQL: sqlCfg}},
+	}, sqlCfg, nil
+}
+
+// serverConfig lays out the services. With lasting state the ports follow from the
+// frontend port: the database remembers the cluster's members, and a restarted server
+// only joins its own ring again if it comes back on the same addresses. For a server
+// whose state dies with it every port is simply free.
+func serverConfig(persistence config.Persistence, frontendPort int, fixedPorts bool) (*config.Config, error) {
 	services := map[string]config.Service{}
 	for _, svc := range serviceOffsets {
 		grpcPort, membership := frontendPort+svc.offset, frontendPort+svc.offset+membershipOffset
@@ -246,12 +301,7 @@ func serverConfig(sqlCfg *config.SQL, frontendPort int, fixedPorts bool) (*confi
 			Membership: config.Membership{MaxJoinDuration: 30 * time.Second, BroadcastAddress: host},
 			PProf:      config.PProf{Port: pprof},
 		},
-		Persistence: config.Persistence{
-			DefaultStore:     sqliteplugin.PluginName,
-			VisibilityStore:  sqliteplugin.PluginName,
-			NumHistoryShards: 1,
-			DataStores:       map[string]config.DataStore{sqliteplugin.PluginName: {SQL: sqlCfg}},
-		},
+		Persistence: persistence,
 		ClusterMetadata: &cluster.Config{
 			FailoverVersionIncrement: 10,
 			MasterClusterName:        "active",

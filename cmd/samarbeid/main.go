@@ -27,7 +27,8 @@ import (
 const usage = `samarbeid: samarbeidsplikt og koordinering mellom velferdstjenester, i Slack.
 
 Bruk:
-  samarbeid dev       start alt lokalt (innebygd Temporal, worker, bot og lokal Slack uten tokens)
+  samarbeid dev       start alt lokalt (innebygd Temporal, worker, bot og lokal Slack uten tokens;
+                      --temporal-db postgres lagrer Temporal i PostgreSQL som i produksjon)
   samarbeid serve     worker og bot mot en Temporal-klynge (TEMPORAL_ADDRESS må være satt)
   samarbeid worker    bare workeren;  samarbeid bot: bare Slack-boten
   samarbeid migrate   oppdater databaseskjemaet (--demo legger også inn demokommunen)
@@ -35,7 +36,9 @@ Bruk:
   samarbeid report    indikatorer for en periode: --from ÅÅÅÅ-MM-DD --to ÅÅÅÅ-MM-DD [--format tabell|csv|json]
 
 Miljøvariabler: DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY
-(Temporal Cloud), TEMPORAL_TLS_CERT og TEMPORAL_TLS_KEY (mTLS), SLACK_BOT_TOKEN,
+(Temporal Cloud), TEMPORAL_TLS_CERT og TEMPORAL_TLS_KEY (mTLS), TEMPORAL_TLS_CA og
+TEMPORAL_TLS_SERVER_NAME (privat CA), SAMARBEID_TEMPORAL_DB og SAMARBEID_TEMPORAL_DATABASE_URL
+(den innebygde serverens lagring), SLACK_BOT_TOKEN,
 SLACK_SIGNING_SECRET, SLACK_APP_TOKEN (Socket Mode), SLACK_API_URL, HTTP_ADDR,
 SAMARBEID_POLICY, SAMARBEID_LANGUAGE, SAMARBEID_DAGSOVERSIKT, SAMARBEID_PAYLOAD_KEYS
 (nøkler som krypterer Temporal-historikken; påkrevd med TEMPORAL_ADDRESS), SAMARBEID_CODEC_TOKEN
@@ -94,14 +97,20 @@ func runDev(ctx context.Context, log *slog.Logger, args []string) error {
 	dataDir := fs.String("data", "data", "mappe der den innebygde Temporal-serveren lagrer sakene")
 	temporalPort := fs.Int("temporal-port", 7233, "port for den innebygde Temporal-serveren (0: ledig port)")
 	uiPort := fs.Int("ui-port", 8233, "port for Temporals nettgrensesnitt (0: ikke start det)")
+	cfg := app.FromEnv()
+	// SQLite is the default (SAMARBEID_TEMPORAL_DB): a first run then keeps Temporal in one
+	// file under --data, next to the key that encrypts its histories, so deleting that
+	// folder starts afresh and nothing else is made in the PostgreSQL. postgres runs it as
+	// production does, in databases of its own (README, "Temporal på PostgreSQL").
+	temporalDB := fs.String("temporal-db", cfg.TemporalDB, "lagring for den innebygde Temporal-serveren: sqlite eller postgres (SAMARBEID_TEMPORAL_DB)")
 	_ = fs.Parse(args)
 
-	cfg := app.FromEnv()
+	cfg.TemporalDB = *temporalDB
 	cfg.DataDir, cfg.TemporalPort, cfg.Seed = *dataDir, *temporalPort, true
 	if *uiPort != 0 && cfg.TemporalAddress == "" {
 		cfg.WebUIURL = fmt.Sprintf("http://127.0.0.1:%d", *uiPort) // the codec endpoint lets it in
 	}
-	log.Info("starter samarbeid dev", "database", app.Redact(cfg.DatabaseURL), "temporal", orEmbedded(cfg.TemporalAddress))
+	log.Info("starter samarbeid dev", "database", app.Redact(cfg.DatabaseURL), "temporal", orEmbedded(cfg))
 	a, err := app.Start(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -116,7 +125,7 @@ func runDev(ctx context.Context, log *slog.Logger, args []string) error {
 		fmt.Printf("  Nettkonsoll:  %s  (KE, revisor og administrator; Logg inn med Slack)\n", a.ConsoleURL)
 	}
 	if addr := a.TemporalAddress(); addr != "" {
-		fmt.Printf("  Temporal:     %s (navnerom %s, data i %s/)\n", addr, a.Namespace, cfg.DataDir)
+		fmt.Printf("  Temporal:     %s (navnerom %s, %s)\n", addr, a.Namespace, a.TemporalStorage())
 		if cfg.PayloadKeys == "" {
 			fmt.Printf("  Nøkkel:       %s (krypterer historikken; uten den kan sakene i %s/ ikke leses)\n", filepath.Join(cfg.DataDir, codec.KeyFile), cfg.DataDir)
 		}
@@ -203,9 +212,12 @@ func runHealth(ctx context.Context, args []string) error {
 	return nil
 }
 
-func orEmbedded(addr string) string {
-	if addr == "" {
-		return "innebygd"
+func orEmbedded(cfg app.Config) string {
+	if cfg.TemporalAddress == "" {
+		if cfg.TemporalDB == "" {
+			return "innebygd"
+		}
+		return "innebygd (" + cfg.TemporalDB + ")"
 	}
-	return addr
+	return cfg.TemporalAddress
 }

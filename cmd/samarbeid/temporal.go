@@ -34,9 +34,14 @@ func runTemporal(ctx context.Context, log *slog.Logger, args []string) error {
 	fs := flag.NewFlagSet("temporal", flag.ExitOnError)
 	dataDir := fs.String("data", "data", "mappe der Temporal lagrer sakene (tom: i minnet, tapes ved stopp)")
 	port := fs.Int("port", 0, "frontend-porten på 127.0.0.1 (standard: porten i TEMPORAL_ADDRESS, ellers 7233); de andre tjenestene får faste porter ut fra den")
-	_ = fs.Parse(args)
-
 	cfg := app.FromEnv()
+	temporalDB := fs.String("temporal-db", cfg.TemporalDB, "lagring: sqlite (i --data) eller postgres (SAMARBEID_TEMPORAL_DB; databasene i SAMARBEID_TEMPORAL_DATABASE_URL, ellers oppkalt etter DATABASE_URL)")
+	_ = fs.Parse(args)
+	cfg.TemporalDB = *temporalDB
+	storage, pgURL, err := cfg.EmbeddedStorage()
+	if err != nil {
+		return err
+	}
 	if *port == 0 {
 		*port = 7233
 		if cfg.TemporalAddress != "" {
@@ -50,7 +55,8 @@ func runTemporal(ctx context.Context, log *slog.Logger, args []string) error {
 		}
 	}
 	started := time.Now()
-	srv, err := devserver.Start(devserver.Options{DataDir: *dataDir, Namespace: cfg.TemporalNamespace, FrontendPort: *port})
+	srv, err := devserver.Start(devserver.Options{Storage: storage, PostgresURL: pgURL, DataDir: *dataDir,
+		Namespace: cfg.TemporalNamespace, FrontendPort: *port})
 	if err != nil {
 		return fmt.Errorf("Temporal: %w", err)
 	}
@@ -75,8 +81,8 @@ func runTemporal(ctx context.Context, log *slog.Logger, args []string) error {
 	}
 	srv.SettleSearchAttributes()
 
-	fmt.Printf("%s %s (navnerom %s, data i %q), startet på %s. Stopp med Ctrl+C eller SIGTERM.\n",
-		temporalReady, srv.HostPort(), srv.Namespace(), *dataDir, time.Since(started).Round(time.Millisecond))
+	fmt.Printf("%s %s (navnerom %s, %s), startet på %s. Stopp med Ctrl+C eller SIGTERM.\n",
+		temporalReady, srv.HostPort(), srv.Namespace(), srv.Where(), time.Since(started).Round(time.Millisecond))
 	<-ctx.Done()
 	log.Info("stopper Temporal")
 	return nil

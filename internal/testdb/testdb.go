@@ -17,7 +17,8 @@ import (
 const DefaultAdminURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
 
 // New creates an empty database (samarbeid_t_<random>), drops it when the test ends, and
-// returns its URL. The admin connection comes from SAMARBEID_TEST_DATABASE_URL, default
+// returns its URL. Databases named after it (samarbeid_t_<random>_…, such as the embedded
+// Temporal server's on PostgreSQL) are dropped with it. The admin connection comes from SAMARBEID_TEST_DATABASE_URL, default
 // DefaultAdminURL. An unreachable server fails the test rather than skipping it, so a
 // missing database never passes for green.
 func New(t testing.TB) string {
@@ -52,8 +53,19 @@ func New(t testing.TB) string {
 			return
 		}
 		defer c.Close(ctx)
-		if _, err := c.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			t.Logf("rydder testdatabase %s: %v", name, err)
+		names := []string{name}
+		rows, err := c.Query(ctx, `SELECT datname FROM pg_database WHERE starts_with(datname, $1)`, name+"_")
+		if err == nil {
+			derived, err := pgx.CollectRows(rows, pgx.RowTo[string])
+			if err != nil {
+				t.Logf("rydder testdatabaser etter %s: %v", name, err)
+			}
+			names = append(names, derived...)
+		}
+		for _, n := range names {
+			if _, err := c.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{n}.Sanitize()+" WITH (FORCE)"); err != nil {
+				t.Logf("rydder testdatabase %s: %v", n, err)
+			}
 		}
 	})
 	u, err := url.Parse(admin)

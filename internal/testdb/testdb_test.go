@@ -26,6 +26,10 @@ func TestNewGivesAFreshDatabaseAndDropsIt(t *testing.T) {
 		if !strings.HasPrefix(name, "samarbeid_t_") || tables != 0 {
 			t.Fatalf("database %q with %d tables", name, tables)
 		}
+		// A database named after it (the embedded Temporal server's) goes with it.
+		if _, err := conn.Exec(ctx, `CREATE DATABASE `+name+`_temporal`); err != nil {
+			t.Fatal(err)
+		}
 	})
 	admin := os.Getenv("SAMARBEID_TEST_DATABASE_URL")
 	if admin == "" {
@@ -36,8 +40,10 @@ func TestNewGivesAFreshDatabaseAndDropsIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx)
-	var exists bool
-	if err := conn.QueryRow(ctx, `SELECT exists (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil || exists {
-		t.Fatalf("database %q still there after the test (%v)", name, err)
+	for _, n := range []string{name, name + "_temporal"} {
+		var exists bool
+		if err := conn.QueryRow(ctx, `SELECT exists (SELECT 1 FROM pg_database WHERE datname = $1)`, n).Scan(&exists); err != nil || exists {
+			t.Fatalf("database %q still there after the test (%v)", n, err)
+		}
 	}
 }
