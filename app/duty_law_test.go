@@ -212,6 +212,7 @@ func TestNotOursSuggestionAndCloseEndToEnd(t *testing.T) {
 		t.Fatalf("ledger %s", actions)
 	}
 	noChannelHas(t, sl, "omsorgssituasjonen", "annen kommune", secretAbout)
+	recordHistory(t, a, wfID, "collaboration_duty_not_ours_suggestion_closed.json")
 }
 
 // After an accepted contact the evaluation is offered on the policy's date; Kari moves it,
@@ -263,4 +264,5 @@ func TestEvaluationEndToEnd(t *testing.T) {
 		t.Fatalf("ledger %s", actions)
 	}
 	noChannelHas(t, sl, view)
+	recordHistory(t, a, evalID, "collaboration_evaluation_moved_recorded.json")
 }

@@ -123,11 +123,7 @@ func (m *Messenger) renderEvaluation(ctx context.Context, n activities.Notice) (
 	tr := m.texts()
 	switch n.Kind {
 	case activities.NoticeEvaluation:
-		var names []string
-		for _, id := range n.Services {
-			names = append(names, m.name(ctx, id))
-		}
-		text := tr.T("samtykke.eval_offer", "Ref", n.CaseRef, "Services", strings.Join(names, ", "), "Date", n.Deadline)
+		text := tr.T("samtykke.eval_offer", "Ref", n.CaseRef, "Services", m.someNames(ctx, tr, n.Services), "Date", n.Deadline)
 		record := slack.NewButtonBlockElement(actionEvalRecord, buttonValue(n.WorkflowID, ""), plain(tr.T("samtykke.eval_button")))
 		record.Style = slack.StylePrimary
 		move := slack.NewButtonBlockElement(actionEvalDate, buttonValue(n.WorkflowID, ""), plain(tr.T("samtykke.eval_date_button")))

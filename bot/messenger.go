@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -206,14 +207,17 @@ func (m *Messenger) render(ctx context.Context, n activities.Notice) ([]slack.Bl
 	header := func(title string) slack.Block {
 		return slack.NewHeaderBlock(plain(tr.T("notice.header", "Ref", n.CaseRef, "Title", title)))
 	}
-	context := func(lines ...string) slack.Block {
+	context := func(lines ...string) []slack.Block {
 		var els []slack.MixedElement
 		for _, l := range lines {
 			if l != "" {
 				els = append(els, mrkdwn(l))
 			}
 		}
-		return slack.NewContextBlock("", els...)
+		if len(els) == 0 { // Slack refuses a context block without elements
+			return nil
+		}
+		return []slack.Block{slack.NewContextBlock("", els...)}
 	}
 	summary := tr.T("notice.summary", "Ref", n.CaseRef, "Step", stepTitleIn(tr, n.Step), "Deadline", due)
 	// what a reminder or an escalation is about: the step, a contacted service's answer
@@ -225,12 +229,12 @@ func (m *Messenger) render(ctx context.Context, n activities.Notice) ([]slack.Bl
 	case activities.NoticeClarify:
 		answer := slack.NewButtonBlockElement(actionClarify, buttonValue(n.WorkflowID, ""), plain(tr.T("notice.clarify_button")))
 		answer.Style = slack.StylePrimary
-		return []slack.Block{
+		blocks := []slack.Block{
 			header(stepTitleIn(tr, n.Step)),
 			slack.NewSectionBlock(mrkdwn(tr.T("notice.clarify", "Subject", subjectText(tr, n.Subject))), nil, nil),
-			context(due),
-			slack.NewActionBlock("svar", answer, details, closeCase),
-		}, summary
+		}
+		blocks = append(blocks, context(due)...)
+		return append(blocks, slack.NewActionBlock("svar", answer, details, closeCase)), summary
 
 	case activities.NoticeAssess, activities.NoticeContact:
 		blocks := []slack.Block{header(stepTitleIn(tr, n.Step))}
@@ -239,14 +243,9 @@ func (m *Messenger) render(ctx context.Context, n activities.Notice) ([]slack.Bl
 			intro = tr.T("notice.contact_intro")
 		}
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(intro), nil, nil))
-		for _, p := range n.Progress {
-			if n.Kind == activities.NoticeContact && !p.Needed {
-				continue
-			}
-			blocks = append(blocks, m.progressBlocks(ctx, tr, n, p)...)
-		}
-		blocks = append(blocks, context(due), slack.NewActionBlock("sak", details, closeCase))
-		return blocks, summary
+		tail := append(context(due), slack.NewActionBlock("sak", details, closeCase))
+		blocks = append(blocks, m.servicesWithin(ctx, tr, n, maxMessageBlocks-len(blocks)-len(tail))...)
+		return append(blocks, tail...), summary
 
 	case activities.NoticeContactRequest:
 		from := m.name(ctx, n.About)
@@ -259,12 +258,12 @@ func (m *Messenger) render(ctx context.Context, n activities.Notice) ([]slack.Bl
 		if !n.Deadline.IsZero() {
 			answerBy, text = tr.T("notice.answer_by", "Date", n.Deadline), tr.T("notice.request_summary", "Ref", n.CaseRef, "From", from, "Date", n.Deadline)
 		}
-		return []slack.Block{
+		blocks := []slack.Block{
 			header(tr.T("notice.request_header")),
 			slack.NewSectionBlock(mrkdwn(tr.T("notice.request", "From", from, "Ref", n.CaseRef, "Subject", subjectText(tr, n.Subject))), nil, nil),
-			context(answerBy),
-			slack.NewActionBlock("svar", accept, decline, notOurs, details),
-		}, text
+		}
+		blocks = append(blocks, context(answerBy)...)
+		return append(blocks, slack.NewActionBlock("svar", accept, decline, notOurs, details)), text
 
 	case activities.NoticeContactAnswer:
 		key := map[string]string{workflows.AnswerAccepted: "notice.contact_accepted", workflows.AnswerDeclined: "notice.contact_declined",
@@ -278,7 +277,7 @@ func (m *Messenger) render(ctx context.Context, n activities.Notice) ([]slack.Bl
 		}
 		// "Not ours" named the right service: one click sends it a request (consent checked).
 		suggested := m.name(ctx, n.Suggested)
-		take := slack.NewButtonBlockElement(actionTakeSuggestion, buttonValue(n.WorkflowID, n.Suggested), plain(tr.T("samtykke.take_suggestion", "Service", suggested)))
+		take := slack.NewButtonBlockElement(actionTakeSuggestion, buttonValue(n.WorkflowID, n.Suggested), plain(buttonText(tr.T("samtykke.take_suggestion", "Service", suggested))))
 		take.Style = slack.StylePrimary
 		drop := slack.NewButtonBlockElement(actionDropSuggestion, buttonValue(n.WorkflowID, n.Suggested), plain(tr.T("samtykke.drop_suggestion")))
 		offer := tr.T("samtykke.suggestion_offer", "Service", m.name(ctx, n.About), "Suggested", suggested)
@@ -291,11 +290,7 @@ func (m *Messenger) render(ctx context.Context, n activities.Notice) ([]slack.Bl
 		return []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil)}, text
 
 	case activities.NoticeNobodyResponsible:
-		var names []string
-		for _, id := range n.Services {
-			names = append(names, m.name(ctx, id))
-		}
-		text := tr.T("samtykke.nobody", "Ref", n.CaseRef, "Services", strings.Join(names, ", "))
+		text := tr.T("samtykke.nobody", "Ref", n.CaseRef, "Services", m.someNames(ctx, tr, n.Services))
 		return []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil), slack.NewActionBlock("sak", details)}, text
 
 	case activities.NoticeReminder:
@@ -354,6 +349,103 @@ func (m *Messenger) render(ctx context.Context, n activities.Notice) ([]slack.Bl
 	}
 	text := tr.T("notice.unknown", "Ref", n.CaseRef, "Kind", n.Kind)
 	return []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil)}, text
+}
+
+// maxMessageBlocks is how many blocks Slack takes in one message.
+const maxMessageBlocks = 50
+
+// maxButtonText is how long a button's text may be in Slack.
+const maxButtonText = 75
+
+// maxNamesInText is how many service names a one-line notice lists before it counts the rest,
+// so the section stays far below Slack's 3,000 characters.
+const maxNamesInText = 20
+
+// servicesWithin draws the services of a step prompt in at most budget blocks. When they all
+// fit, they come in the case's order. When they do not, the services still waiting for an
+// action come first, so the next right action is always in the message, and one section counts
+// the rest and says where every one of them is («Vis sak», /samarbeid status). The prompt is
+// redrawn after each answer, so a waiting service left out moves in as those above are done.
+func (m *Messenger) servicesWithin(ctx context.Context, tr *i18n.Translator, n activities.Notice, budget int) []slack.Block {
+	type drawn struct {
+		blocks  []slack.Block
+		waiting bool
+	}
+	var all []drawn
+	total := 0
+	for _, p := range n.Progress {
+		if n.Kind == activities.NoticeContact && !p.Needed {
+			continue
+		}
+		d := drawn{m.progressBlocks(ctx, tr, n, p), waitsForAction(n.Kind, p)}
+		all = append(all, d)
+		total += len(d.blocks)
+	}
+	if total <= budget {
+		var blocks []slack.Block
+		for _, d := range all {
+			blocks = append(blocks, d.blocks...)
+		}
+		return blocks
+	}
+	// Waiting services first, each group in the case's order.
+	slices.SortStableFunc(all, func(a, b drawn) int {
+		switch {
+		case a.waiting == b.waiting:
+			return 0
+		case a.waiting:
+			return -1
+		}
+		return 1
+	})
+	budget-- // the section that counts the rest
+	var blocks []slack.Block
+	shown, open := 0, 0
+	for _, d := range all {
+		if len(blocks)+len(d.blocks) > budget {
+			break
+		}
+		blocks = append(blocks, d.blocks...)
+		shown++
+	}
+	for _, d := range all[shown:] {
+		if d.waiting {
+			open++
+		}
+	}
+	more := tr.T("varsler2.more_services", "N", len(all)-shown, "Open", open, "Ref", n.CaseRef)
+	return append(blocks, slack.NewSectionBlock(mrkdwn(more), nil, nil))
+}
+
+// waitsForAction tells whether a service in a step prompt still waits for the caseworker:
+// not yet assessed in step 2, not yet asked in step 3.
+func waitsForAction(kind activities.NoticeKind, p activities.ServiceProgress) bool {
+	if kind == activities.NoticeAssess {
+		return !p.Assessed
+	}
+	return !p.Requested
+}
+
+// someNames lists services by name, the first maxNamesInText of them, and counts the rest.
+func (m *Messenger) someNames(ctx context.Context, tr *i18n.Translator, ids []string) string {
+	var names []string
+	for _, id := range ids[:min(len(ids), maxNamesInText)] {
+		names = append(names, m.name(ctx, id))
+	}
+	list := strings.Join(names, ", ")
+	if len(ids) > maxNamesInText {
+		return tr.T("varsler2.more_names", "Names", list, "N", len(ids)-maxNamesInText)
+	}
+	return list
+}
+
+// buttonText shortens a text that names a service to what a Slack button takes.
+func buttonText(s string) string {
+	r := []rune(s)
+	if len(r) <= maxButtonText {
+		return s
+	}
+	return string(r[:maxButtonText-1]) + "…"
 }
 
 // progressBlocks draws one service's line in a step prompt with the buttons still relevant.
