@@ -72,8 +72,12 @@ func TestNoticesWithManyServicesAreValidMessages(t *testing.T) {
 		activities.NoticeClarify, activities.NoticeAssess, activities.NoticeContact, activities.NoticeContactRequest,
 		activities.NoticeContactAnswer, activities.NoticeReminder, activities.NoticeEscalation, activities.NoticeClosed,
 		activities.NoticeAnswered, activities.NoticeConsentWithdrawn, activities.NoticeNobodyResponsible, activities.NoticeEvaluation,
-		workflows.NoticeCoordinatorRequest, workflows.NoticeCoordinatorAnswer, workflows.NoticePlanEstablished,
-		workflows.NoticeCoordinatorLeftCase, workflows.NoticeCoordinationTakenOver,
+		workflows.NoticeCoordinatorRequest, workflows.NoticeCoordinatorProvisionalDue, workflows.NoticeCoordinatorProvisional,
+		workflows.NoticeCoordinatorDecision, workflows.NoticeCoordinatorNamed, workflows.NoticeCoordinatorAnswer,
+		workflows.NoticeCoordinatorVacant, workflows.NoticePlanEstablished, workflows.NoticePlanRevisionReminder,
+		workflows.NoticePlanRevisionEscalation, workflows.NoticePlanRevised, workflows.NoticePlanCoordinatorChanged,
+		workflows.NoticePlanClosed, workflows.NoticePlanCoordinatorLeft, workflows.NoticeCoordinatorLeftCase,
+		workflows.NoticeCoordinationTakenOver,
 	}
 	ref := "SAK-2026-0042"
 	workflowIDs := []string{workflows.WorkflowID(ref, "helsestasjon"), workflows.CoordinatorWorkflowID(ref, workflows.KindChildCoordinator),
