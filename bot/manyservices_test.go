@@ -32,9 +32,9 @@ func manyName(id string) string {
 var (
 	manyNameSeen = regexp.MustCompile(`Tjeneste (\d{3}) for barn`)
 	manyMore     = map[string]*regexp.Regexp{
-		"nb": regexp.MustCompile(`og (\d+) tjenester til, (\d+) av dem venter`),
-		"nn": regexp.MustCompile(`og (\d+) tenester til, (\d+) av dei ventar`),
-		"en": regexp.MustCompile(`and (\d+) more services, (\d+) of them waiting`),
+		"nb": regexp.MustCompile(`og (\d+) tjenester? til, (\d+) av dem venter`),
+		"nn": regexp.MustCompile(`og (\d+) tenester? til, (\d+) av dei ventar`),
+		"en": regexp.MustCompile(`and (\d+) more services?, (\d+) of them waiting`),
 	}
 )
 

@@ -413,7 +413,7 @@ func (m *Messenger) servicesWithin(ctx context.Context, tr *i18n.Translator, n a
 			open++
 		}
 	}
-	more := tr.T("varsler2.more_services", "N", len(all)-shown, "Open", open, "Ref", n.CaseRef)
+	more := tr.N("varsler2.more_services", len(all)-shown, "Open", open, "Ref", n.CaseRef)
 	return append(blocks, slack.NewSectionBlock(mrkdwn(more), nil, nil))
 }
 
@@ -434,7 +434,7 @@ func (m *Messenger) someNames(ctx context.Context, tr *i18n.Translator, ids []st
 	}
 	list := strings.Join(names, ", ")
 	if len(ids) > maxNamesInText {
-		return tr.T("varsler2.more_names", "Names", list, "N", len(ids)-maxNamesInText)
+		return tr.N("varsler2.more_names", len(ids)-maxNamesInText, "Names", list)
 	}
 	return list
 }
