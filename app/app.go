@@ -317,7 +317,7 @@ func (a *App) localWorkspace(ctx context.Context) ([]slacklocal.User, []slackloc
 	}
 	channels := make([]slacklocal.Channel, 0, len(services))
 	for _, s := range services {
-		channels = append(channels, slacklocal.Channel{ID: s.SlackChannel, Name: s.ID})
+		channels = append(channels, slacklocal.Channel{ID: s.SlackChannel, Name: localChannelName(s)})
 	}
 	return users, channels, nil
 }

@@ -65,7 +65,7 @@ func TestUserChoosesNynorskOrEnglish(t *testing.T) {
 	click(t, sl, rita, chHelsestasjon, prompt.TS, "avklaring")
 	waitForEphemeral(t, sl, rita, "Du har revisorrolla og kan lese sakene, men ikkje svare")
 	click(t, sl, rita, chHelsestasjon, prompt.TS, "detaljer")
-	if v := openView(t, sl, rita, "detaljer"); !strings.Contains(string(v.Blocks), "Teneste:") || v.Close != "Avbryt" {
+	if v := openView(t, sl, rita, "detaljer"); !strings.Contains(string(v.Blocks), "Teneste:") || v.Close != "Lukk" {
 		t.Fatalf("nynorsk modal: %s / %q", v.Blocks, v.Close)
 	}
 	sl.CloseView(rita)

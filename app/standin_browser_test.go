@@ -173,7 +173,7 @@ func TestStandInPageInBrowser(t *testing.T) {
 	look("forespørsel-sendt")
 
 	// The school's Ola sees the request in #skole and accepts, naming a contact person.
-	beUser(ola, "Ola (skole)", "skole")
+	beUser(ola, "Ola (skole)", "grunnskolen")
 	must("the request in #skole", chromedp.WaitVisible(lastButton(tr.T("notice.accept"))))
 	look("skole-forespørsel")
 	must("accept", chromedp.Click(lastButton(tr.T("notice.accept"))), modalOpen(tr.T("accept.title")),
@@ -204,7 +204,7 @@ func TestStandInPageInBrowser(t *testing.T) {
 		}
 	}
 	look("vis-lukket-sak")
-	// Tab stays in the modal (its ✕, then Avbryt, then round to ✕ again), and Escape closes it
+	// Tab stays in the modal (its ✕, then Lukk, then round to ✕ again), and Escape closes it
 	// and gives the focus back to the button that opened it.
 	for i := 0; i < 3; i++ {
 		must("Tab in the modal", chromedp.KeyEvent(kb.Tab))

@@ -32,11 +32,16 @@ func modal(callbackID, title, submit string, md metadata, blocks ...slack.Block)
 // texts already said.
 func modalIn(tr *i18n.Translator, callbackID, title, submit string, md metadata, blocks ...slack.Block) slack.ModalViewRequest {
 	v := slack.ModalViewRequest{
-		Type: slack.VTModal, CallbackID: callbackID, Title: plain(title), Close: plain(tr.T("modal.cancel")),
+		Type: slack.VTModal, CallbackID: callbackID, Title: plain(title),
 		PrivateMetadata: mustJSON(md), Blocks: slack.Blocks{BlockSet: blocks},
 	}
+	// A modal without a submit only shows something: its one button closes it, it cancels
+	// nothing, so it says «Lukk» rather than «Avbryt».
 	if submit != "" {
 		v.Submit = plain(submit)
+		v.Close = plain(tr.T("modal.cancel"))
+	} else {
+		v.Close = plain(tr.T("hverdag3.close"))
 	}
 	return v
 }
