@@ -60,7 +60,7 @@ func TestNoticesSayNames(t *testing.T) {
 		workflows.NoticeCoordinatorVacant, workflows.NoticePlanEstablished, workflows.NoticePlanRevisionReminder,
 		workflows.NoticePlanRevisionEscalation, workflows.NoticePlanRevised, workflows.NoticePlanCoordinatorChanged,
 		workflows.NoticePlanClosed, workflows.NoticePlanCoordinatorLeft, workflows.NoticeCoordinatorLeftCase,
-		workflows.NoticeCoordinationTakenOver,
+		workflows.NoticeCoordinationTakenOver, workflows.NoticeStepClosed,
 	}
 	workflowIDs := []string{workflows.WorkflowID("SAK-2026-0042", "helsestasjon"), workflows.CoordinatorWorkflowID("SAK-2026-0042", workflows.KindChildCoordinator),
 		workflows.PlanWorkflowID("SAK-2026-0042"), workflows.EvaluationWorkflowID("SAK-2026-0042", "helsestasjon")}

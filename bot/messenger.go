@@ -236,6 +236,9 @@ func (m *Messenger) render(ctx context.Context, n activities.Notice) ([]slack.Bl
 		blocks = append(blocks, context(due)...)
 		return append(blocks, slack.NewActionBlock("svar", answer, details, closeCase)), summary
 
+	case workflows.NoticeStepClosed:
+		return m.renderStepClosed(ctx, tr, n, header(stepTitleIn(tr, n.Step)), details)
+
 	case activities.NoticeAssess, activities.NoticeContact:
 		blocks := []slack.Block{header(stepTitleIn(tr, n.Step))}
 		intro := tr.T("notice.assess_intro")

@@ -551,6 +551,7 @@ func (c *dutyCase) markAnswered(key string, by Actor, answer string) {
 }
 
 func (c *dutyCase) close(now time.Time, outcome, summary string) {
+	reachedContact := c.st.Step == StepContact
 	c.st.Step, c.st.Outcome = StepDone, outcome
 	for i := range c.st.Deadlines {
 		c.st.Deadlines[i].Done = true
@@ -563,6 +564,7 @@ func (c *dutyCase) close(now time.Time, outcome, summary string) {
 		n.ReasonCode = c.st.Closed.Reason
 	}
 	c.notify(n, "", "")
+	c.redrawClosed(reachedContact)
 }
 
 func (c *dutyCase) publishSearchAttributes(ctx workflow.Context) error {

@@ -17,6 +17,9 @@ type effect struct {
 	handOver *activities.HandOver
 	// postKey keeps the posted message under this key; replaceKey redraws that message.
 	postKey, replaceKey string
+	// version, when set, is the workflow.GetVersion change the effect came with: histories
+	// recorded before it replay without it.
+	version string
 }
 
 // effectQueue holds a case's effects in order, and the Slack messages it may redraw.
@@ -127,6 +130,9 @@ func (q *effectQueue) flush(ctx workflow.Context) error {
 		}
 		e := q.queue[0]
 		q.queue = q.queue[1:]
+		if e.version != "" && workflow.GetVersion(ctx, e.version, workflow.DefaultVersion, 1) < 1 {
+			continue
+		}
 		switch {
 		case e.audit != nil:
 			if err := workflow.ExecuteActivity(ctx, a.RecordAudit, *e.audit).Get(ctx, nil); err != nil {
