@@ -1,0 +1,67 @@
+package webconsole
+
+import "github.com/samarbeid/samarbeid/workflows"
+
+// The workflows store steps, outcomes, answers and bases as machine words ("plan-aktiv",
+// "kontakt_avklart", "godtatt"); the console says them from the catalogue, in the viewer's
+// language. A word none of these tables knows is said as it came, so a new one shows up in
+// the console test rather than as an empty cell.
+
+// stepKeys name the steps of a collaboration duty, and the steps of the two other kinds
+// whose words no duty step uses.
+var stepKeys = map[string]string{
+	string(workflows.StepClarify): "step_name.clarify", string(workflows.StepAssess): "step_name.assess",
+	string(workflows.StepContact): "step_name.contact", string(workflows.StepDone): "step_name.done",
+	"svar": "step.answer", string(workflows.StepSuggestion): "step.suggestion", string(workflows.StepEvaluation): "step.evaluation",
+	string(workflows.CoordStepProvisional): "coord_step.provisional", string(workflows.CoordStepAppealOpen): "coord_step.appeal_window",
+	string(workflows.CoordStepAppealLate): "coord_step.appeal_late", string(workflows.CoordStepAppeal): "coord_step.appeal",
+	string(workflows.CoordStepAppoint): "coord_step.appoint", string(workflows.CoordStepActive): "coord_step.active",
+	"vedtak": "coord_step.assess", "klagevurdering": "coord_step.appeal", "ny-oppnevning": "coord_step.appoint",
+	"svar-oppnevning":               "coord_step.answer",
+	string(workflows.PlanStepDraft): "plan_step.draft", string(workflows.PlanStepActive): "plan_step.active",
+}
+
+// coordStepKeys are a coordinator case's own words where a duty step has the same one.
+var coordStepKeys = map[string]string{
+	string(workflows.CoordStepAssess): "coord_step.assess", string(workflows.CoordStepDone): "coord_step.done",
+}
+
+var outcomeKeys = map[string]string{
+	workflows.OutcomeNoOtherServices: "outcome.no_other_services", workflows.OutcomeNotNeeded: "outcome.not_needed",
+	workflows.OutcomeContactDone: "outcome.contact_done", workflows.OutcomeConsentRefused: "outcome.consent_refused",
+	workflows.OutcomeNobodyResponsible: "outcome.nobody", workflows.OutcomeClosedByDecision: "outcome.closed_by_decision",
+	workflows.OutcomeCoordinationEnded: "coord_outcome.ended", workflows.OutcomeRefusalFinal: "coord_outcome.refusal_final",
+	workflows.OutcomeAppealForwarded: "coord_outcome.forwarded", workflows.OutcomeWithdrawnUndecided: "coord_outcome.withdrawn",
+	workflows.OutcomeLateAppealRejected: "coord_outcome.late_appeal_rejected",
+}
+
+var answerKeys = map[string]string{
+	workflows.AnswerAccepted: "answer_short.accepted", workflows.AnswerDeclined: "answer_short.declined",
+	workflows.AnswerNotOurs: "answer_short.not_ours",
+}
+
+var basisKeys = map[string]string{
+	workflows.BasisConsent: "basis.consent", workflows.BasisStatutory: "basis.statutory",
+	workflows.BasisRefused: "basis.refused", workflows.BasisWithdrawn: "basis.withdrawn",
+	"skriftlig": "basis.written", "muntlig": "basis.oral",
+}
+
+func (p page) say(keys map[string]string, word string) string {
+	if key, ok := keys[word]; ok {
+		return p.T(key)
+	}
+	return word
+}
+
+// StepName says a step; kindKey (the case's kind, "" when unknown) tells a coordinator
+// case's «vurdering» from a duty's.
+func (p page) StepName(kindKey, step string) string {
+	if key, ok := coordStepKeys[step]; ok && kindKey == "konsoll.kind.coordinator" {
+		return p.T(key)
+	}
+	return p.say(stepKeys, step)
+}
+
+func (p page) OutcomeName(outcome string) string { return p.say(outcomeKeys, outcome) }
+func (p page) AnswerName(answer string) string   { return p.say(answerKeys, answer) }
+func (p page) BasisName(basis string) string     { return p.say(basisKeys, basis) }
