@@ -26,6 +26,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/samarbeid/samarbeid/i18n"
+	"github.com/samarbeid/samarbeid/workflows"
 )
 
 func TestStandInPageInBrowser(t *testing.T) {
@@ -172,9 +173,9 @@ func TestStandInPageInBrowser(t *testing.T) {
 		chromedp.WaitVisible(inLog(tr.T("contact.sent", "Service", "Grunnskolen"))))
 	look("forespørsel-sendt")
 
-	// The school's Ola sees the request in #skole and accepts, naming a contact person.
+	// The school's Ola sees the request in #grunnskolen and accepts, naming a contact person.
 	beUser(ola, "Ola (skole)", "grunnskolen")
-	must("the request in #skole", chromedp.WaitVisible(lastButton(tr.T("notice.accept"))))
+	must("the request in #grunnskolen", chromedp.WaitVisible(lastButton(tr.T("notice.accept"))))
 	look("skole-forespørsel")
 	must("accept", chromedp.Click(lastButton(tr.T("notice.accept"))), modalOpen(tr.T("accept.title")),
 		chromedp.SendKeys(chromedp.CSS(`#f-kontaktperson`), "Ola, kontaktlærer"))
@@ -189,7 +190,17 @@ func TestStandInPageInBrowser(t *testing.T) {
 	closedText := strings.ReplaceAll(tr.T("notice.closed", "Ref", ref, "Outcome", ""), ":white_check_mark: ", "")
 	closedText = strings.TrimSuffix(strings.TrimSpace(strings.TrimSuffix(closedText, ".")), ":")
 	must("the case is closed", chromedp.WaitVisible(inLog(closedText)))
+	// Step 3's prompt is drawn again as closed: where the school ended up, and no button
+	// that no longer applies (issue 14 item 2).
+	must("step 3's prompt is closed", chromedp.WaitVisible(inLog(tr.T("hverdag3.step_closed", "Ref", ref))))
+	for _, gone := range []string{tr.T("samtykke.withdraw_button"), tr.T("samtykke.close_button"), tr.T("notice.record_consent"), tr.T("notice.send_request")} {
+		if n := eval("buttons "+gone, `String(document.evaluate(`+jsString(`count(//div[@id="log"]//button[normalize-space(.)=`+xpathString(gone)+`])`)+
+			`, document, null, XPathResult.NUMBER_TYPE, null).numberValue)`); n != "0" {
+			t.Errorf("the closed case still offers «%s» (%s times)", gone, n)
+		}
+	}
 	look("kontakt-godtatt")
+	recordHistory(t, a, workflows.WorkflowID(ref, "helsestasjon"), "collaboration_duty_closed_prompt.json")
 
 	// «Vis sak» on the closed case shows how it ended: the school's answer and the contact
 	// person it named, which is what step 3 was for.
