@@ -1,6 +1,10 @@
 package webconsole
 
-import "github.com/samarbeid/samarbeid/workflows"
+import (
+	"github.com/samarbeid/samarbeid/access"
+	"github.com/samarbeid/samarbeid/store"
+	"github.com/samarbeid/samarbeid/workflows"
+)
 
 // The workflows store steps, outcomes, answers and bases as machine words ("plan-aktiv",
 // "kontakt_avklart", "godtatt"); the console says them from the catalogue, in the viewer's
@@ -46,6 +50,23 @@ var basisKeys = map[string]string{
 	"skriftlig": "basis.written", "muntlig": "basis.oral",
 }
 
+// surfaceKeys say where the access log saw a look at a case.
+var surfaceKeys = map[string]string{
+	store.SurfaceCaseModal: "hverdag3.surface.case_modal", store.SurfacePlanModal: "hverdag3.surface.plan_modal",
+	store.SurfaceCoordModal: "hverdag3.surface.coord_modal", store.SurfaceStatus: "hverdag3.surface.status",
+	store.SurfaceHome: "hverdag3.surface.home", store.SurfaceTimeline: "hverdag3.surface.timeline",
+	store.SurfaceExport: "hverdag3.surface.export", store.SurfaceAccessLog: "hverdag3.surface.access_log",
+	SurfaceCase: "hverdag3.surface.console_case", SurfaceExport: "hverdag3.surface.console_export",
+	SurfaceAccessLog: "hverdag3.surface.console_access_log",
+}
+
+// scopeKeys say how much of the case a look showed; "linje" is the bot's Home tab line.
+var scopeKeys = map[string]string{
+	string(access.Closed): "hverdag3.scope.closed", string(access.Shared): "hverdag3.scope.shared",
+	string(access.Coordinate): "hverdag3.scope.coordinate", string(access.Whole): "hverdag3.scope.whole",
+	"linje": "hverdag3.scope.line",
+}
+
 func (p page) say(keys map[string]string, word string) string {
 	if key, ok := keys[word]; ok {
 		return p.T(key)
@@ -65,3 +86,5 @@ func (p page) StepName(kindKey, step string) string {
 func (p page) OutcomeName(outcome string) string { return p.say(outcomeKeys, outcome) }
 func (p page) AnswerName(answer string) string   { return p.say(answerKeys, answer) }
 func (p page) BasisName(basis string) string     { return p.say(basisKeys, basis) }
+func (p page) SurfaceName(surface string) string { return p.say(surfaceKeys, surface) }
+func (p page) ScopeName(scope string) string     { return p.say(scopeKeys, scope) }
