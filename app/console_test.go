@@ -309,7 +309,8 @@ func TestConsoleSignInAndNeedToKnow(t *testing.T) {
 		t.Fatalf("auditor login: %d", status)
 	}
 	_, body, _ = rev.get("/konsoll/sak/" + closed)
-	mustContain(t, "auditor's case page", body, "Tilgangslogg for saka", kim, "konsoll-eksport", "Samtykke per teneste")
+	// Who looked by name, and where, in words (issue 14): not "U_KE", not "konsoll-eksport".
+	mustContain(t, "auditor's case page", body, "Tilgangslogg for saka", "Kim (koordinerende enhet)", "eksport frå nettkonsollet", "Samtykke per teneste")
 
 	// The administrator gets the directory, and no case details (the refusal is logged).
 	adm := newBrowser(t, a)

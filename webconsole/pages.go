@@ -592,15 +592,17 @@ func (c *Console) casePage(w http.ResponseWriter, r *http.Request, v *viewer) {
 		return
 	}
 	var accessLog []store.Access
+	people := func(id string) string { return id }
 	if v.Auditor {
 		if accessLog, err = c.cfg.AccessLog.AccessByCase(ctx, ref); err != nil {
 			c.fail(w, r, v, err)
 			return
 		}
+		people = c.staffNames(ctx)
 	}
 	c.render(w, r, http.StatusOK, "case", v, map[string]any{
 		"Nav": "cases", "Ref": ref, "Views": views, "Timeline": timeline, "Consents": consents,
-		"AccessLog": accessLog, "Names": names,
+		"AccessLog": accessLog, "Names": names, "People": people,
 	})
 }
 

@@ -1,6 +1,8 @@
 package webconsole
 
 import (
+	"context"
+
 	"github.com/samarbeid/samarbeid/access"
 	"github.com/samarbeid/samarbeid/store"
 	"github.com/samarbeid/samarbeid/workflows"
@@ -88,3 +90,23 @@ func (p page) AnswerName(answer string) string   { return p.say(answerKeys, answ
 func (p page) BasisName(basis string) string     { return p.say(basisKeys, basis) }
 func (p page) SurfaceName(surface string) string { return p.say(surfaceKeys, surface) }
 func (p page) ScopeName(scope string) string     { return p.say(scopeKeys, scope) }
+
+// staffNames says who looked at a case by the directory's name, not the Slack user ID the
+// access log keeps; one the directory no longer knows (or a command-line user) is said as
+// logged.
+func (c *Console) staffNames(ctx context.Context) func(string) string {
+	names := map[string]string{}
+	if staff, err := c.cfg.Store.StaffList(ctx); err == nil {
+		for _, s := range staff {
+			names[s.SlackUserID] = s.Name
+		}
+	} else {
+		c.log.Warn("ansattlisten for tilgangsloggen", "feil", err)
+	}
+	return func(id string) string {
+		if n := names[id]; n != "" {
+			return n
+		}
+		return id
+	}
+}

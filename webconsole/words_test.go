@@ -91,7 +91,8 @@ func TestCasePageShowsNoCodes(t *testing.T) {
 		var buf bytes.Buffer
 		v := &viewer{tr: i18n.For(lang), KE: true, Auditor: true}
 		if err := pages["case"].Execute(&buf, page{V: v, Nav: "cases", Path: "/konsoll/sak/SAK-1",
-			D: map[string]any{"Ref": "SAK-1", "Views": views, "Names": names, "AccessLog": looks}}); err != nil {
+			D: map[string]any{"Ref": "SAK-1", "Views": views, "Names": names, "AccessLog": looks,
+				"People": func(id string) string { return map[string]string{"U_RITA": "Rita (revisor)"}[id] }}}); err != nil {
 			t.Fatal(err)
 		}
 		html := buf.String()
@@ -107,6 +108,9 @@ func TestCasePageShowsNoCodes(t *testing.T) {
 			t.Errorf("%s: the Sak page shows %v", lang, bad)
 		}
 		tr := i18n.For(lang)
+		if strings.Contains(html, "U_RITA") || !strings.Contains(html, "Rita (revisor)") {
+			t.Errorf("%s: the access log does not name who looked", lang)
+		}
 		for _, want := range []string{tr.T("outcome.contact_done"), tr.T("plan_step.active"), tr.T("coord_step.appoint"), tr.T("answer_short.not_ours")} {
 			if !strings.Contains(html, want) && !strings.Contains(html, template.HTMLEscapeString(want)) {
 				t.Errorf("%s: the Sak page lacks %q", lang, want)
