@@ -4,12 +4,14 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/slack-go/slack"
 
 	"github.com/samarbeid/samarbeid/access"
 	"github.com/samarbeid/samarbeid/activities"
 	"github.com/samarbeid/samarbeid/i18n"
+	"github.com/samarbeid/samarbeid/overview"
 	"github.com/samarbeid/samarbeid/workflows"
 )
 
@@ -89,5 +91,37 @@ func TestReadOnlyModalsSayClose(t *testing.T) {
 	}
 	if i18n.For("nb").T("hverdag3.close") != "Lukk" || i18n.For("en").T("hverdag3.close") != "Close" {
 		t.Errorf("close reads %q / %q", i18n.For("nb").T("hverdag3.close"), i18n.For("en").T("hverdag3.close"))
+	}
+}
+
+// The Home tab, in every language, says services by name and steps in words: its tasks
+// come from the catalogue with the directory's names, and its overview names each unit
+// (issue 14). A unit whose ID stood in its line would fail here.
+func TestHomeTabSaysNames(t *testing.T) {
+	at := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+	report := overview.Report{At: at, Horizon: at.AddDate(0, 0, 7), Overdue: 1, DueSoon: 1, Units: []overview.Unit{
+		{ServiceID: "nav-sosial", Name: sampleDirectory["nav-sosial"], Sector: "NAV",
+			Overdue: []overview.Case{{Ref: "SAK-2026-0042", Step: string(workflows.PlanStepActive), Deadline: at, Overdue: true}}},
+		{ServiceID: "bup", Name: sampleDirectory["bup"], Sector: "spesialisthelsetjenesten",
+			DueSoon: []overview.Case{{Ref: "SAK-2026-0043", Step: string(workflows.StepContact), Deadline: at}}},
+	}}
+	for _, lang := range i18n.Languages {
+		tr := i18n.For(lang)
+		tasks := []task{
+			{text: tr.T("mine.step", "Ref", "SAK-2026-0041", "Step", stepTitleIn(tr, string(workflows.StepClarify)), "Date", at)},
+			{text: tr.T("mine.assess", "Ref", "SAK-2026-0042", "Service", sampleDirectory["ppt"], "Date", at)},
+			{text: tr.T("mine.answer_request", "Ref", "SAK-2026-0043", "Service", sampleDirectory["hf-koordinerende"])},
+			{text: tr.T("mine.waiting", "Ref", "SAK-2026-0044", "Title", titleText(tr, "barnekoordinator"), "Waiting", waitingText(tr, "venter på vedtak"))},
+		}
+		blocks := homeBlocks(tr, tasks, nil, &report, nil, at)
+		shown := visibleText(t, blocks)
+		for _, s := range shown {
+			if bad := unreadable(s, idsNoOneSays); len(bad) > 0 {
+				t.Errorf("%s: the Home tab says %v: %q", lang, bad, s)
+			}
+		}
+		if all := strings.Join(shown, "\n"); !strings.Contains(all, sampleDirectory["nav-sosial"]) || !strings.Contains(all, sampleDirectory["bup"]) {
+			t.Errorf("%s: the overview does not name its units:\n%s", lang, all)
+		}
 	}
 }
