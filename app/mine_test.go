@@ -61,6 +61,8 @@ func TestMyTasks(t *testing.T) {
 	waitForButton(t, sl, chSkole, "godta")
 	mine(ola, ref+"*: svar på forespørsel om samarbeid fra Helsestasjon")
 	mine(kim, "Koordinerende enhet: 0 steg har oversittet frist")
+	// The history keeps SamarbeidVenterPaa moving from helsestasjon to skole as the case goes.
+	recordHistory(t, a, wfID, "collaboration_duty_waiting_on.json")
 }
 
 // Opening the Home tab shows "Mine oppgaver"; Slack's redelivery of the same event is
