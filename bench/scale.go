@@ -114,16 +114,16 @@ func parseLevels(s string) ([]int, error) {
 
 // memReport is a process's memory.
 type memReport struct {
-	HeapInuse   uint64 // runtime.MemStats.HeapInuse after runtime.GC (this process only)
-	Sys         uint64
-	RSS         uint64 // VmRSS from /proc/<pid>/status
+	HeapInuse uint64 // runtime.MemStats.HeapInuse after runtime.GC (this process only)
+	Sys       uint64
+	RSS       uint64 // VmRSS from /proc/<pid>/status
 	// RSSAnon is the process's own memory (heap, stacks, runtime); RSSFile the pages of its
 	// executable mapped in. samarbeid's binary carries Temporal's Web UI (about 290 MB of
 	// assets) for `dev`, and the kernel maps much of it in large folios, so RSSFile is large
 	// and the same whatever the number of cases; it is shared and reclaimable page cache.
 	RSSAnon, RSSFile uint64
-	Goroutines  int
-	StickyCache float64 // the worker's gauge temporal_sticky_cache_size from /metrics; -1 when not found
+	Goroutines       int
+	StickyCache      float64 // the worker's gauge temporal_sticky_cache_size from /metrics; -1 when not found
 }
 
 // workerProc is `samarbeid worker`, built from this checkout and run as its own process.
