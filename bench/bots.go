@@ -49,13 +49,13 @@ func alternateBots(sl *slacklocal.Server, first, second string) (stop func(), er
 
 // useTemporalDB sets the embedded Temporal server's storage: sqlite (the default of
 // `samarbeid dev`) or postgres (persistence and SQL visibility in PostgreSQL, as a
-// production cluster runs).
-func useTemporalDB(cfg *app.Config, db string) error {
+// production cluster runs). cleanup drops what it made; nil when nothing.
+func useTemporalDB(cfg *app.Config, db string) (cleanup func(), err error) {
 	switch db {
 	case "sqlite", "":
-		return nil
+		return func() {}, nil
 	case "postgres":
 		return usePostgresTemporal(cfg)
 	}
-	return fmt.Errorf("-temporal-db må være sqlite eller postgres (er %q)", db)
+	return nil, fmt.Errorf("-temporal-db må være sqlite eller postgres (er %q)", db)
 }

@@ -108,8 +108,12 @@ func run(o options) error {
 	// The signing secret is given, so the second bot instance can check the stand-in's requests.
 	secret := randomHex()
 	cfg := app.Config{DatabaseURL: dbURL, HTTPAddr: "127.0.0.1:0", Seed: true, NoSlackLimits: true, SlackSigningSecret: secret}
-	if err := useTemporalDB(&cfg, o.temporalDB); err != nil {
+	dropTemporal, err := useTemporalDB(&cfg, o.temporalDB)
+	if err != nil {
 		return err
+	}
+	if !o.keepDB {
+		defer dropTemporal()
 	}
 	a, err := app.Start(ctx, cfg, log)
 	if err != nil {

@@ -390,10 +390,15 @@ func runScale(o scaleOptions, database string, keepDB bool, temporalDB string) e
 	serverKind := temporalDB
 	switch {
 	case temporalDB != "sqlite":
-		if err := useTemporalDB(&cfg, temporalDB); err != nil {
+		dropTemporal, err := useTemporalDB(&cfg, temporalDB)
+		if err != nil {
 			return err
 		}
-		cfg.DataDir = dataDir
+		if !keepDB {
+			defer dropTemporal()
+		}
+		serverKind = "postgres (devserver, persistens og SQL-visibility i PostgreSQL)"
+
 	case o.temporal == "dev":
 		cfg.DataDir = dataDir // the embedded devserver keeps its SQLite file there, as `dev` does under data/
 		serverKind = "sqlite (devserver, SQLite-fil)"
