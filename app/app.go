@@ -135,7 +135,11 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	signingSecret, botToken, apiURL := cfg.SlackSigningSecret, cfg.SlackBotToken, cfg.SlackAPIURL
 	if botToken == "" && !cfg.NoBot {
 		// No Slack: serve the stand-in on the same port, talking to this bot.
-		signingSecret, botToken, apiURL = randomSecret(), localBotToken, a.URL+"/api/"
+		// A given secret is kept, so a second bot (the benchmark's) can take the stand-in's requests.
+		if signingSecret == "" {
+			signingSecret = randomSecret()
+		}
+		botToken, apiURL = localBotToken, a.URL+"/api/"
 		users, channels, err := a.localWorkspace(ctx)
 		if err != nil {
 			listener.Close()
@@ -178,7 +182,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 		Digest:    bot.KEDigest{Slack: slackClient, Directory: a.Store, Store: a.Store, Visibility: a.Temporal, Language: cfg.Language},
 	}
 	if !cfg.NoWorker {
-		a.worker = worker.New(a.Temporal, acts)
+		a.worker = worker.New(a.Temporal, acts, cfg.WorkerSettings())
 		hour, minute, _ := cfg.digestTime() // checked in Validate
 		if err := worker.EnsureKEDigestSchedule(ctx, a.Temporal, hour, minute); err != nil {
 			listener.Close()

@@ -21,6 +21,7 @@ import (
 	"github.com/samarbeid/samarbeid/devserver"
 	"github.com/samarbeid/samarbeid/i18n"
 	"github.com/samarbeid/samarbeid/policy"
+	"github.com/samarbeid/samarbeid/worker"
 )
 
 // Config is samarbeid's environment (DESIGN.md, "Contracts that stay stable"), read in this
@@ -83,6 +84,14 @@ type Config struct {
 	// ExportPublicKey is the public key (base64) `audit verify --anker` checks an export's
 	// signature with; unset, the signing key's own public key is used, if that is set.
 	ExportPublicKey string `env:"SAMARBEID_EXPORT_PUBLIC_KEY"`
+	// The worker's size (worker.Settings): workflows kept in memory between tasks (the
+	// sticky cache, process-wide), and the long polls for workflow and activity tasks. Zero
+	// or unset: worker.DefaultSettings, chosen from docs/BENCHMARKS.md.
+	WorkerStickyCache     int `env:"SAMARBEID_WORKER_STICKY_CACHE"`
+	WorkerWorkflowPollers int `env:"SAMARBEID_WORKER_WORKFLOW_POLLERS"`
+	WorkerActivityPollers int `env:"SAMARBEID_WORKER_ACTIVITY_POLLERS"`
+	// envErr is what FromEnv could not read (a number that is not one); Validate says it.
+	envErr error
 
 	// Set by the command, not the environment.
 	DataDir      string // the embedded Temporal server's state; empty keeps it in memory
@@ -108,8 +117,8 @@ const DefaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/samarbeid?sslmode
 // FromEnv reads the environment with the defaults `samarbeid dev` needs.
 func FromEnv() Config {
 	cfg := Config{DatabaseURL: DefaultDatabaseURL}
-	// Plain string fields cannot fail to parse; the checks are in Validate.
-	_ = env.ParseWithOptions(&cfg, env.Options{Environment: env.ToMap(os.Environ())})
+	// Only the worker's numbers can fail to parse; Validate reports that with the rest.
+	cfg.envErr = env.ParseWithOptions(&cfg, env.Options{Environment: env.ToMap(os.Environ())})
 	if cfg.DatabaseURL == "" {
 		cfg.DatabaseURL = DefaultDatabaseURL
 	}
@@ -216,10 +225,32 @@ func (c Config) Validate() error {
 			bad("SAMARBEID_CODEC_ORIGINS må være adresser som https://temporal.kommune.no, skilt med komma (fikk %q)", o)
 		}
 	}
+	if c.envErr != nil {
+		bad("miljøvariabler kan ikke leses: %v", c.envErr)
+	}
+	if err := c.WorkerSettings().Check(); err != nil {
+		bad("SAMARBEID_WORKER_STICKY_CACHE, SAMARBEID_WORKER_WORKFLOW_POLLERS, SAMARBEID_WORKER_ACTIVITY_POLLERS: %v", err)
+	}
 	if len(problems) > 0 {
 		return errors.New("samarbeid starter ikke, fordi konfigurasjonen har feil:\n  - " + strings.Join(problems, "\n  - "))
 	}
 	return nil
+}
+
+// WorkerSettings is the worker's size: the environment's, and worker.DefaultSettings for
+// what it leaves unset (zero).
+func (c Config) WorkerSettings() worker.Settings {
+	s := worker.DefaultSettings()
+	if c.WorkerStickyCache != 0 {
+		s.StickyCacheSize = c.WorkerStickyCache
+	}
+	if c.WorkerWorkflowPollers != 0 {
+		s.WorkflowPollers = c.WorkerWorkflowPollers
+	}
+	if c.WorkerActivityPollers != 0 {
+		s.ActivityPollers = c.WorkerActivityPollers
+	}
+	return s
 }
 
 // codecOrigins are the Web UI origins the codec endpoint lets in: the configured ones and

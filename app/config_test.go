@@ -3,6 +3,8 @@ package app
 import (
 	"strings"
 	"testing"
+
+	"github.com/samarbeid/samarbeid/worker"
 )
 
 func TestFromEnvReadsTheContract(t *testing.T) {
@@ -58,5 +60,32 @@ func TestAPIKeyNeedsAnAddress(t *testing.T) {
 	cfg.TemporalAddress, cfg.PayloadKeys = "ns.acct.tmprl.cloud:7233", testKeys
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The worker's size comes from the environment, the benchmark's defaults where it says
+// nothing, and a value that is not a number stops the start with its name.
+func TestWorkerSettingsFromEnv(t *testing.T) {
+	t.Setenv("SAMARBEID_WORKER_STICKY_CACHE", "")
+	t.Setenv("SAMARBEID_WORKER_WORKFLOW_POLLERS", "")
+	t.Setenv("SAMARBEID_WORKER_ACTIVITY_POLLERS", "")
+	if got := FromEnv().WorkerSettings(); got != worker.DefaultSettings() {
+		t.Fatalf("unset: %+v", got)
+	}
+	t.Setenv("SAMARBEID_WORKER_STICKY_CACHE", "250")
+	t.Setenv("SAMARBEID_WORKER_WORKFLOW_POLLERS", "4")
+	t.Setenv("SAMARBEID_WORKER_ACTIVITY_POLLERS", "3")
+	cfg := FromEnv()
+	if got, want := cfg.WorkerSettings(), (worker.Settings{StickyCacheSize: 250, WorkflowPollers: 4, ActivityPollers: 3}); got != want {
+		t.Fatalf("got %+v, want %+v", got, want)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("SAMARBEID_WORKER_STICKY_CACHE", "mange")
+	t.Setenv("SAMARBEID_WORKER_WORKFLOW_POLLERS", "-1")
+	err := FromEnv().Validate()
+	if err == nil || !strings.Contains(err.Error(), "SAMARBEID_WORKER_STICKY_CACHE") || !strings.Contains(err.Error(), "minst én poller") {
+		t.Fatalf("bad worker settings passed: %v", err)
 	}
 }

@@ -1,10 +1,17 @@
 package app
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 
 	"github.com/samarbeid/samarbeid/slacklocal"
 	"github.com/samarbeid/samarbeid/workflows"
@@ -54,6 +61,8 @@ func TestMyTasks(t *testing.T) {
 	waitForButton(t, sl, chSkole, "godta")
 	mine(ola, ref+"*: svar på forespørsel om samarbeid fra Helsestasjon")
 	mine(kim, "Koordinerende enhet: 0 steg har oversittet frist")
+	// The history keeps SamarbeidVenterPaa moving from helsestasjon to skole as the case goes.
+	recordHistory(t, a, wfID, "collaboration_duty_waiting_on.json")
 }
 
 // Opening the Home tab shows "Mine oppgaver"; Slack's redelivery of the same event is
@@ -107,5 +116,76 @@ func TestHomeTab(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	if after := sl.Calls()["views.publish"]; after != before {
 		t.Fatalf("a redelivered event drew the Home tab again (%d -> %d)", before, after)
+	}
+}
+
+// "Mine oppgaver" finds a task however many running workflows came after it: the case
+// carries who it waits on (SamarbeidVenterPaa), and one paginated visibility query finds it.
+// Before, only the 100 newest running workflows were looked into.
+func TestMineFindsTaskAmongManyRunning(t *testing.T) {
+	a := startApp(t)
+	sl := a.SlackLocal
+	ref := openCase(t, sl)
+	wfID := workflows.WorkflowID(ref, "helsestasjon")
+	waitForButton(t, sl, chHelsestasjon, "avklaring")
+
+	// The case's visibility record names the service it waits on, and no person.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var waiting []string
+	for i := 0; i < 200; i++ {
+		d, err := a.Temporal.DescribeWorkflowExecution(ctx, wfID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p := d.GetWorkflowExecutionInfo().GetSearchAttributes().GetIndexedFields()[workflows.AttrWaitingOn.GetName()]; p != nil {
+			waiting = nil
+			if err := converter.GetDefaultDataConverter().FromPayload(p, &waiting); err != nil {
+				t.Fatal(err)
+			}
+			if len(waiting) > 0 {
+				break
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !slices.Equal(waiting, []string{"svc:helsestasjon"}) {
+		t.Fatalf("SamarbeidVenterPaa = %v, want [svc:helsestasjon]", waiting)
+	}
+
+	// 120 running workflows newer than the case, on a queue no worker polls, so they stay
+	// running without costing the test a worker.
+	for i := 0; i < 120; i++ {
+		if _, err := a.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+			ID: fmt.Sprintf("annen-%03d", i), TaskQueue: "ingen-worker"}, "Annen"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var last string
+	for i := 0; i < 100; i++ { // visibility may lag a moment behind the new workflows
+		reply, err := sl.SlashCommand(kari, chHelsestasjon, "/samarbeid", "mine")
+		if err != nil {
+			t.Fatal(err)
+		}
+		last = reply.Text
+		n, err := a.Temporal.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{Query: "WorkflowType = 'Annen' AND ExecutionStatus = 'Running'"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n.GetCount() == 120 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !strings.Contains(last, ref+"*: Steg 1 av 3") {
+		t.Fatalf("/samarbeid mine among 120 newer running workflows lacks the case %s:\n%s", ref, last)
+	}
+	// Skolen's staff have nothing to do in it, so nothing of it reaches them.
+	reply, err := sl.SlashCommand(ola, chSkole, "/samarbeid", "mine")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(reply.Text, ref) {
+		t.Fatalf("Ola (skole) sees a case that waits on helsestasjon: %s", reply.Text)
 	}
 }

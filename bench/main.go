@@ -51,6 +51,7 @@ type options struct {
 	database    string
 	ackSamples  int
 	keepDB      bool
+	temporalDB  string // sqlite or postgres: the embedded Temporal server's storage
 }
 
 func main() {
@@ -64,9 +65,10 @@ func main() {
 	flag.StringVar(&o.database, "database", defaultDB, "PostgreSQL-URL; databasenavnet får et tilfeldig suffiks og slettes etterpå")
 	flag.IntVar(&o.ackSamples, "ack-samples", 100, "målinger av kvitteringstid per samtidighetsnivå (1, 10, 50), høyst")
 	flag.BoolVar(&o.keepDB, "keep-db", false, "behold benchmark-databasen etterpå")
+	flag.StringVar(&o.temporalDB, "temporal-db", "sqlite", "lagring for den innebygde Temporal-serveren: sqlite eller postgres")
 	flag.Parse()
 	if scaleRequested() { // bench/scale.go
-		os.Exit(runScaleMode(o.database, o.keepDB))
+		os.Exit(runScaleMode(o.database, o.keepDB, o.temporalDB))
 	}
 	if o.cases < 1 || o.concurrency < 1 || o.ackSamples < 1 {
 		fmt.Fprintln(os.Stderr, "-cases, -concurrency og -ack-samples må være minst 1")
@@ -103,7 +105,17 @@ func run(o options) error {
 	startAt := time.Now()
 	// Slack's posting limit (one message a second per channel) is lifted: the benchmark measures
 	// samarbeid, and all its cases share a handful of channels, which Slack would pace.
-	a, err := app.Start(ctx, app.Config{DatabaseURL: dbURL, HTTPAddr: "127.0.0.1:0", Seed: true, NoSlackLimits: true}, log)
+	// The signing secret is given, so the second bot instance can check the stand-in's requests.
+	secret := randomHex()
+	cfg := app.Config{DatabaseURL: dbURL, HTTPAddr: "127.0.0.1:0", Seed: true, NoSlackLimits: true, SlackSigningSecret: secret}
+	dropTemporal, err := useTemporalDB(&cfg, o.temporalDB)
+	if err != nil {
+		return err
+	}
+	if !o.keepDB {
+		defer dropTemporal()
+	}
+	a, err := app.Start(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -111,8 +123,22 @@ func run(o options) error {
 		logLevel.Set(slog.LevelError + 100)
 		a.Stop()
 	}()
-	fmt.Printf("samarbeid bench: %d saker, %d samtidig; oppstart %v (database %s)\n", o.cases, o.concurrency,
-		time.Since(startAt).Round(time.Millisecond), app.Redact(dbURL))
+	// A second bot, as a second `samarbeid bot` would run: same Temporal, database and Slack,
+	// no worker; the stand-in's requests alternate between the two.
+	second, err := app.Start(ctx, app.Config{DatabaseURL: dbURL, HTTPAddr: "127.0.0.1:0", NoWorker: true, NoSlackLimits: true,
+		TemporalAddress: a.TemporalAddress(), TemporalNamespace: a.Namespace, PayloadKeys: a.PayloadKeys(),
+		SlackBotToken: standInBotToken, SlackAPIURL: a.URL + "/api/", SlackSigningSecret: secret}, log)
+	if err != nil {
+		return fmt.Errorf("den andre boten: %w", err)
+	}
+	defer second.Stop()
+	stopProxy, err := alternateBots(a.SlackLocal, a.URL, second.URL)
+	if err != nil {
+		return err
+	}
+	defer stopProxy()
+	fmt.Printf("samarbeid bench: %d saker, %d samtidig, to bot-instanser, Temporal på %s; oppstart %v (database %s)\n", o.cases, o.concurrency,
+		o.temporalDB, time.Since(startAt).Round(time.Millisecond), app.Redact(dbURL))
 
 	b := &bench{a: a, sl: a.SlackLocal}
 	maxSlots := max(o.concurrency, 50)
@@ -183,13 +209,19 @@ func run(o options) error {
 	fmt.Printf("  Slack Web API-kall per sak:    %.1f (%s)\n", float64(total(calls))/float64(o.cases), perMethod(calls, o.cases))
 	fmt.Printf("  Temporal-hendelser per sak:    %.1f (oppdateringer %d, aktiviteter %d per sak)\n", events, updates, acts)
 	fmt.Println()
-	fmt.Println("Kvitteringstid for klikket «Send kontaktforespørsel» (en direkte oppdatering), målt fra utsiden av stand-in-en")
+	fmt.Println("Kvitteringstid for klikket «Send kontaktforespørsel» (en direkte oppdatering), målt fra utsiden av stand-in-en, to bot-instanser")
 	for _, l := range levels {
 		fmt.Printf("  %2d samtidige: n=%-4d p50 %-8v p95 %-8v p99 %-8v maks %-8v ubesvart/feil %d\n", l.k, len(l.lat),
 			pct(l.lat, 50), pct(l.lat, 95), pct(l.lat, 99), pct(l.lat, 100), l.failed)
 		if l.firstErr != nil {
 			fmt.Printf("      første feil: %v\n", l.firstErr)
 		}
+	}
+	fmt.Println()
+	fmt.Println("Klikk til synlig resultat: fra klikket sendes til stand-in-en har svaret via response_url («Kontaktforespørsel sendt …»)")
+	for _, l := range levels {
+		fmt.Printf("  %2d samtidige: n=%-4d p50 %-8v p95 %-8v p99 %-8v maks %-8v uten svar %d\n", l.k, len(l.visible),
+			pct(l.visible, 50), pct(l.visible, 95), pct(l.visible, 99), pct(l.visible, 100), l.invisible)
 	}
 	if n := b.prepFailures.Load(); n > 0 {
 		fmt.Printf("  (%d saker feilet under forberedelsen og ble erstattet)\n", n)
@@ -200,15 +232,17 @@ func run(o options) error {
 	fmt.Printf("  saker per sekund:              %.2f (%d på %v)\n", bareRate, o.cases, bareElapsed.Round(time.Millisecond))
 	fmt.Printf("  forhold samarbeid / bar:       %.2f\n", ratio)
 	fmt.Println()
-	fmt.Println("Minne (bot, worker og innebygd Temporal-server deler denne prosessen)")
+	fmt.Println("Minne (to boter, worker og innebygd Temporal-server deler denne prosessen)")
 	fmt.Printf("  heap i bruk:                   %.1f MiB\n", float64(ms.HeapAlloc)/(1<<20))
 	fmt.Printf("  fra operativsystemet (Sys):    %.1f MiB\n", float64(ms.Sys)/(1<<20))
 	fmt.Printf("  goroutiner:                    %d\n", runtime.NumGoroutine())
 	fmt.Println()
-	p99at50 := pct(levels[len(levels)-1].lat, 99)
-	fmt.Println("Mål")
-	fmt.Printf("  kvittering p99 ≤ 100 ms ved 50 samtidige klikk: %v → %s\n", p99at50, met(p99at50 <= 100*time.Millisecond))
-	fmt.Printf("  forhold ≥ 0,5:                                  %.2f → %s\n", ratio, met(ratio >= 0.5))
+	at50 := levels[len(levels)-1]
+	p99at50, visible99 := pct(at50.lat, 99), pct(at50.visible, 99)
+	fmt.Printf("Mål (Temporal på %s)\n", o.temporalDB)
+	fmt.Printf("  kvittering p99 ≤ 100 ms ved 50 samtidige klikk:     %v → %s\n", p99at50, met(p99at50 <= 100*time.Millisecond))
+	fmt.Printf("  klikk til synlig p99 ≤ 1 s ved 50 samtidige klikk: %v → %s\n", visible99, met(len(at50.visible) > 0 && at50.invisible == 0 && visible99 <= time.Second))
+	fmt.Printf("  forhold ≥ 0,8:                                     %.2f → %s\n", ratio, met(ratio >= 0.8))
 	return nil
 }
 
@@ -542,6 +576,10 @@ type clickResult struct {
 	elapsed  time.Duration
 	failed   int
 	firstErr error
+	// visible is each click's time until its answer reached the stand-in (the response_url
+	// line the person sees); invisible counts clicks whose answer never came.
+	visible   []time.Duration
+	invisible int
 }
 
 // concurrentClicks prepares k*rounds cases waiting at "Send kontaktforespørsel" (consent on
@@ -604,10 +642,12 @@ func (b *bench) concurrentClicks(ctx context.Context, k, rounds, conc int) (clic
 	var lat []time.Duration
 	var failed int
 	var firstClickErr error
+	var res clickResult
 	t0 := time.Now()
 	for r := 0; r < rounds; r++ {
 		batch := prepared[r*k : (r+1)*k]
 		got := make([]time.Duration, k)
+		seen := make([]time.Duration, k) // 0: no answer came
 		errs := make([]error, k)
 		var wg sync.WaitGroup
 		start := make(chan struct{})
@@ -615,18 +655,30 @@ func (b *bench) concurrentClicks(ctx context.Context, k, rounds, conc int) (clic
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				user := kariID(c.slot)
+				before := len(b.sl.Ephemerals(user))
 				<-start
 				t := time.Now()
-				reply, err := b.sl.ClickButtonWithValue(kariID(c.slot), chHelsestasjon, c.ts, "kontakt", c.wfID+"|skole")
+				reply, err := b.sl.ClickButtonWithValue(user, chHelsestasjon, c.ts, "kontakt", c.wfID+"|skole")
 				got[j] = time.Since(t)
 				if err == nil && reply.Status != 200 {
 					err = fmt.Errorf("status %d", reply.Status)
 				}
 				errs[j] = err
+				if err == nil && b.waitEphemeral(user, before, waitTimeout) {
+					seen[j] = time.Since(t)
+				}
 			}()
 		}
 		close(start)
 		wg.Wait()
+		for _, d := range seen {
+			if d == 0 {
+				res.invisible++
+				continue
+			}
+			res.visible = append(res.visible, d)
+		}
 		for _, err := range errs {
 			if err != nil {
 				failed++
@@ -643,7 +695,26 @@ func (b *bench) concurrentClicks(ctx context.Context, k, rounds, conc int) (clic
 	for _, c := range prepared {
 		_, _ = b.waitButton(chSkole, "godta", c.wfID+"|skole", "")
 	}
-	return clickResult{lat: lat, elapsed: d, failed: failed, firstErr: firstClickErr}, nil
+	res.lat, res.elapsed, res.failed, res.firstErr = lat, d, failed, firstClickErr
+	return res, nil
+}
+
+// waitEphemeral waits until the user has more than before ephemeral messages: the bot's
+// answer through the response_url. It wakes on the stand-in's changes, not on a poll, so
+// the time taken is the answer's and not a polling interval's.
+func (b *bench) waitEphemeral(user string, before int, timeout time.Duration) bool {
+	deadline := time.After(timeout)
+	for {
+		changed := b.sl.Changes()
+		if len(b.sl.Ephemerals(user)) > before {
+			return true
+		}
+		select {
+		case <-changed:
+		case <-deadline:
+			return false
+		}
+	}
 }
 
 // --- the bare baseline ---

@@ -1,23 +1,24 @@
-// Scale mode: how samarbeid's worker and the KE overview grow with the number of open cases.
+// Scale mode: how samarbeid's worker, "Mine oppgaver", the KE overview and the daily digest
+// grow with the number of open cases.
 //
-//	go run ./bench -scale 1000,2500,5000,10000
+//	go run ./bench -scale 1000,5000,10000,20000 [-temporal-db postgres]
 //
-// The bench process runs the stack as `samarbeid dev` does (the embedded Temporal server on a
-// SQLite file, a PostgreSQL database of its own, the local Slack stand-in), but not the worker:
-// the worker runs as a subprocess (this same binary, started again), so its memory is the
-// worker's own and not the embedded server's. Cases are started directly with the Temporal
-// client at a controlled rate, each a real CollaborationDuty opened in step 1 with its deadline
-// and reminder timers running, spread over the directory's services. A share of them runs
-// under a short policy (1 working day for step 1), so the KE overview has something due soon.
-// At each level (cumulative open cases) the bench waits until every case has run its first
-// workflow task and its effects (ledger row, Slack prompt, search attributes), so it sits on
-// its timer, and then measures. Figures are printed; nothing here fails because of timing.
+// The bench process runs the stack as `samarbeid dev` does (the embedded Temporal server, a
+// PostgreSQL database of its own, the local Slack stand-in and the bot), but not the worker:
+// samarbeid is built and `samarbeid worker` runs as its own process, so its memory (VmRSS) is
+// the worker's alone. Cases are started directly with the Temporal client at a controlled
+// rate, each a real CollaborationDuty opened in step 1 with its deadline and reminder timers
+// running. Helsestasjon gets a fixed number of them (-scale-mine-tasks), so "Mine oppgaver"
+// is measured for its Kari, who has that many tasks among all the open cases; the rest are
+// spread over the other services, and the first -scale-due-steps of those run under a short
+// policy (1 working day for step 1), so the KE overview has that many steps due soon. At each
+// level (cumulative open cases) the bench waits until every case has run its first workflow
+// task and its effects (ledger row, Slack prompt, search attributes), so it sits on its
+// timer, and then measures. Figures are printed; nothing here fails because of timing.
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -27,6 +28,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -39,22 +41,15 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
-	sdklog "go.temporal.io/sdk/log"
-	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/server/common/dynamicconfig"
 	servertemporal "go.temporal.io/server/temporal"
 	"go.temporal.io/server/temporaltest"
 	"golang.org/x/time/rate"
 
-	"github.com/samarbeid/samarbeid/activities"
 	"github.com/samarbeid/samarbeid/app"
 	"github.com/samarbeid/samarbeid/bot"
-	"github.com/samarbeid/samarbeid/calendar"
 	"github.com/samarbeid/samarbeid/codec"
-	"github.com/samarbeid/samarbeid/metrics"
-	"github.com/samarbeid/samarbeid/overview"
 	"github.com/samarbeid/samarbeid/policy"
-	"github.com/samarbeid/samarbeid/slacklocal"
 	"github.com/samarbeid/samarbeid/store"
 	"github.com/samarbeid/samarbeid/worker"
 	"github.com/samarbeid/samarbeid/workflows"
@@ -65,41 +60,35 @@ import (
 type scaleOptions struct {
 	levels     string
 	rate       float64
-	dueShare   float64
+	dueSteps   int
+	mineTasks  int
 	runs       int
 	cacheSize  int
 	timeout    time.Duration
 	settleWait time.Duration
-	workerMode bool
 	temporal   string
 }
 
 var scaleOpts scaleOptions
 
 func init() {
-	flag.StringVar(&scaleOpts.levels, "scale", "", "skalamodus: antall åpne saker per nivå, kumulativt, f.eks. 1000,2500,5000,10000")
+	flag.StringVar(&scaleOpts.levels, "scale", "", "skalamodus: antall åpne saker per nivå, kumulativt, f.eks. 1000,5000,10000,20000")
 	flag.Float64Var(&scaleOpts.rate, "scale-rate", 25, "skalamodus: saker startet per sekund, høyst")
-	flag.Float64Var(&scaleOpts.dueShare, "scale-due", 0.2, "skalamodus: andel saker med kort frist (1 virkedag for steg 1), som KE-oversikten viser som snart forfalt")
-	flag.IntVar(&scaleOpts.runs, "scale-runs", 30, "skalamodus: målinger av KE-oversikten per nivå og variant")
-	flag.IntVar(&scaleOpts.cacheSize, "scale-cache", 0, "skalamodus: workerens sticky cache (arbeidsflyter); 0 lar SDK-ens standard (10 000) stå")
+	flag.IntVar(&scaleOpts.dueSteps, "scale-due-steps", 500, "skalamodus: saker med kort frist (1 virkedag for steg 1), som KE-oversikten viser som snart forfalt")
+	flag.IntVar(&scaleOpts.mineTasks, "scale-mine-tasks", 20, "skalamodus: saker i helsestasjonen, som Kari har som oppgaver i «Mine oppgaver»")
+	flag.IntVar(&scaleOpts.runs, "scale-runs", 20, "skalamodus: målinger per nivå av «mine» og KE-oversikten (dagsoversikten: 3)")
+	flag.IntVar(&scaleOpts.cacheSize, "scale-cache", 0, "skalamodus: workerens sticky cache (SAMARBEID_WORKER_STICKY_CACHE); 0 lar samarbeids standard stå")
 	flag.DurationVar(&scaleOpts.timeout, "scale-timeout", 3*time.Hour, "skalamodus: største tid for hele kjøringen")
 	flag.DurationVar(&scaleOpts.settleWait, "scale-stall", 5*time.Minute, "skalamodus: gi opp et nivå når ingen sak har kommet i ro på så lenge")
-	flag.StringVar(&scaleOpts.temporal, "scale-temporal", "dev", "skalamodus: Temporal-serveren; dev: som `samarbeid dev` (devserver, SQLite-fil, tvungen oppfrisking av søkeattributter ved hver lesing); lite: temporaltest (SQLite i minnet) uten den tvungne oppfriskingen, som en vanlig server")
-	flag.BoolVar(&scaleOpts.workerMode, "scale-worker", false, "intern: kjør bare workeren, styrt over stdin (startes av skalamodus)")
+	flag.StringVar(&scaleOpts.temporal, "scale-temporal", "dev", "skalamodus med -temporal-db sqlite: dev: som `samarbeid dev` (devserver, SQLite-fil); lite: temporaltest (SQLite i minnet) uten tvungen oppfrisking av søkeattributter")
 }
 
 // scaleRequested tells main.go to hand over to runScaleMode.
-func scaleRequested() bool { return scaleOpts.levels != "" || scaleOpts.workerMode }
+func scaleRequested() bool { return scaleOpts.levels != "" }
 
-// runScaleMode runs the scale bench, or its worker subprocess; it returns the exit code.
-func runScaleMode(database string, keepDB bool) int {
-	var err error
-	if scaleOpts.workerMode {
-		err = scaleWorkerMain()
-	} else {
-		err = runScale(scaleOpts, database, keepDB)
-	}
-	if err != nil {
+// runScaleMode runs the scale bench; it returns the exit code.
+func runScaleMode(database string, keepDB bool, temporalDB string) int {
+	if err := runScale(scaleOpts, database, keepDB, temporalDB); err != nil {
 		fmt.Fprintln(os.Stderr, "bench -scale:", err)
 		return 1
 	}
@@ -121,186 +110,139 @@ func parseLevels(s string) ([]int, error) {
 	return out, nil
 }
 
-// --- the worker subprocess ---
+// --- the worker process ---
 
-// Environment of the worker subprocess; the parent sets it.
-const (
-	envWorkerDB        = "SKALA_DATABASE_URL"
-	envWorkerTemporal  = "SKALA_TEMPORAL_ADDRESS"
-	envWorkerNamespace = "SKALA_TEMPORAL_NAMESPACE"
-	envWorkerSlackURL  = "SKALA_SLACK_API_URL"
-	envWorkerCache     = "SKALA_STICKY_CACHE"
-	envWorkerKeys      = "SAMARBEID_PAYLOAD_KEYS" // the parent's key ring: both encrypt the same histories
-)
-
-// scaleBotToken is what the bench's stand-in and the worker subprocess agree on.
-const scaleBotToken = "xoxb-bench-skala"
-
-// memReport is the worker's memory as it reports it on "mem".
+// memReport is a process's memory.
 type memReport struct {
-	HeapInuse   uint64 // runtime.MemStats.HeapInuse after runtime.GC
-	StackInuse  uint64 // goroutine stacks, after the same GC
-	Sys         uint64 // runtime.MemStats.Sys: all the Go runtime has from the OS
-	RSS         uint64 // VmRSS from /proc/self/status, read before the GC
-	Goroutines  int
-	StickyCache float64 // the SDK's gauge temporal_sticky_cache_size; -1 when not found
-	CacheLimit  int     // the sticky cache size the worker runs with
+	HeapInuse uint64 // runtime.MemStats.HeapInuse after runtime.GC (this process only)
+	Sys       uint64
+	RSS       uint64 // VmRSS from /proc/<pid>/status
+	// RSSAnon is the process's own memory (heap, stacks, runtime); RSSFile the pages of its
+	// executable mapped in (shared, reclaimable page cache, the same whatever the number of
+	// cases). Built with Temporal's Web UI (about 290 MB of assets, for `dev`) the binary
+	// had 210 MB of itself resident in a worker; built as the Dockerfile builds it, 110 MB.
+	RSSAnon, RSSFile uint64
+	Goroutines       int
+	StickyCache      float64 // the worker's gauge temporal_sticky_cache_size from /metrics; -1 when not found
 }
 
-// scaleWorkerMain is the worker subprocess: samarbeid's worker wired as app.Start wires it
-// for `samarbeid dev` with the stand-in (no Slack pacing), against the parent's embedded
-// Temporal server and PostgreSQL. It answers "mem" on stdin with a memReport line on stdout
-// and stops on "stop" or when stdin closes.
-func scaleWorkerMain() error {
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	ctx := context.Background()
-	cacheLimit := 10_000 // the SDK's default (go.temporal.io/sdk internal defaultStickyCacheSize)
-	if v := os.Getenv(envWorkerCache); v != "" && v != "0" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return fmt.Errorf("%s=%q", envWorkerCache, v)
-		}
-		sdkworker.SetStickyWorkflowCacheSize(n)
-		cacheLimit = n
-	}
-	st, err := store.Open(ctx, os.Getenv(envWorkerDB))
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	m := metrics.New()
-	keys, err := codec.Parse(os.Getenv(envWorkerKeys))
-	if err != nil {
-		return fmt.Errorf("%s: %w", envWorkerKeys, err)
-	}
-	c, err := client.DialContext(ctx, client.Options{
-		HostPort: os.Getenv(envWorkerTemporal), Namespace: os.Getenv(envWorkerNamespace),
-		Logger: sdklog.NewStructuredLogger(log.With("komponent", "temporal")), MetricsHandler: m.TemporalHandler(),
-		DataConverter: keys.DataConverter(),
-	})
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	slackClient := slack.New(scaleBotToken, slack.OptionAPIURL(os.Getenv(envWorkerSlackURL)))
-	acts := &activities.Activities{
-		Messenger: &bot.Messenger{Slack: slackClient, Directory: st, Metrics: m},
-		Ledger:    worker.StoreLedger{Store: st},
-		Consents:  worker.StoreConsents{Store: st},
-		Cases:     worker.TemporalCases{Client: c},
-	}
-	w := worker.New(c, acts)
-	if err := w.Start(); err != nil {
-		return err
-	}
-	defer w.Stop()
-	out := bufio.NewWriter(os.Stdout)
-	fmt.Fprintln(out, "klar")
-	out.Flush()
-	in := bufio.NewScanner(os.Stdin)
-	for in.Scan() {
-		switch strings.TrimSpace(in.Text()) {
-		case "mem":
-			r := memReport{RSS: rssBytes(), CacheLimit: cacheLimit, StickyCache: gaugeValue(m, "sticky_cache_size")}
-			var ms runtime.MemStats
-			runtime.GC()
-			runtime.ReadMemStats(&ms)
-			r.HeapInuse, r.StackInuse, r.Sys, r.Goroutines = ms.HeapInuse, ms.StackInuse, ms.Sys, runtime.NumGoroutine()
-			b, _ := json.Marshal(r)
-			fmt.Fprintln(out, string(b))
-			out.Flush()
-		case "stop":
-			return nil
-		}
-	}
-	return nil
-}
-
-// gaugeValue sums the series of the first metric whose name ends in suffix; -1 if none.
-func gaugeValue(m *metrics.Metrics, suffix string) float64 {
-	families, err := m.Registry.Gather()
-	if err != nil {
-		return -1
-	}
-	for _, f := range families {
-		if !strings.HasSuffix(f.GetName(), suffix) {
-			continue
-		}
-		sum := 0.0
-		for _, s := range f.GetMetric() {
-			sum += s.GetGauge().GetValue()
-		}
-		return sum
-	}
-	return -1
-}
-
-// rssBytes is this process's resident set (VmRSS), 0 where /proc is missing.
-func rssBytes() uint64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, _ := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
-}
-
-// workerProc is the running worker subprocess.
+// workerProc is `samarbeid worker`, built from this checkout and run as its own process.
 type workerProc struct {
-	cmd  *exec.Cmd
-	in   io.WriteCloser
-	out  *bufio.Scanner
-	done chan error
+	cmd        *exec.Cmd
+	metricsURL string
+	done       chan error
 }
 
-func startWorkerProc(env []string) (*workerProc, error) {
-	self, err := os.Executable()
+// buildSamarbeid builds cmd/samarbeid into dir as the Dockerfile builds it (-trimpath, -tags
+// noui: without dev's Temporal Web UI) and returns the binary's path.
+func buildSamarbeid(dir string) (string, error) {
+	root, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}").Output()
+	if err != nil {
+		return "", fmt.Errorf("finner modulen: %w", err)
+	}
+	bin := filepath.Join(dir, "samarbeid")
+	build := exec.Command("go", "build", "-trimpath", "-tags", "noui", "-o", bin, "./cmd/samarbeid")
+	build.Dir = strings.TrimSpace(string(root))
+	if out, err := build.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build ./cmd/samarbeid: %v\n%s", err, out)
+	}
+	return bin, nil
+}
+
+func startWorkerProc(bin string, env []string) (*workerProc, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(self, "-scale-worker")
-	cmd.Env = append(os.Environ(), env...)
-	cmd.Stderr = os.Stderr
-	in, err := cmd.StdinPipe()
-	if err != nil {
-		return nil, err
-	}
-	outPipe, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
+	addr := l.Addr().String()
+	l.Close()
+	cmd := exec.Command(bin, "worker")
+	cmd.Env = append(os.Environ(), append(env, "HTTP_ADDR="+addr)...)
+	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	p := &workerProc{cmd: cmd, in: in, out: bufio.NewScanner(outPipe), done: make(chan error, 1)}
-	if !p.out.Scan() || p.out.Text() != "klar" {
-		p.kill()
-		return nil, fmt.Errorf("workeren startet ikke (%q)", p.out.Text())
-	}
+	p := &workerProc{cmd: cmd, metricsURL: "http://" + addr + "/metrics", done: make(chan error, 1)}
 	go func() { p.done <- cmd.Wait() }()
-	return p, nil
+	deadline := time.Now().Add(2 * time.Minute)
+	hc := &http.Client{Timeout: 2 * time.Second}
+	for {
+		select {
+		case err := <-p.done:
+			return nil, fmt.Errorf("samarbeid worker avsluttet før den var klar: %v", err)
+		default:
+		}
+		if resp, err := hc.Get("http://" + addr + "/readyz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return p, nil
+			}
+		}
+		if time.Now().After(deadline) {
+			p.kill()
+			return nil, errors.New("samarbeid worker ble ikke klar på 2 minutter")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
+// mem reads the worker's resident set from /proc and its sticky cache gauge from /metrics.
 func (p *workerProc) mem() (memReport, error) {
-	var r memReport
-	if _, err := fmt.Fprintln(p.in, "mem"); err != nil {
-		return r, err
+	pid := p.cmd.Process.Pid
+	r := memReport{RSS: statusKB(pid, "VmRSS"), RSSAnon: statusKB(pid, "RssAnon"), RSSFile: statusKB(pid, "RssFile"), StickyCache: -1, Goroutines: -1}
+	if r.RSS == 0 {
+		return r, fmt.Errorf("fant ikke VmRSS for worker-prosessen %d", p.cmd.Process.Pid)
 	}
-	if !p.out.Scan() {
-		return r, fmt.Errorf("workeren svarte ikke: %v", p.out.Err())
+	resp, err := http.Get(p.metricsURL)
+	if err != nil {
+		return r, nil // the memory is what matters; the gauge is a help
 	}
-	return r, json.Unmarshal(p.out.Bytes(), &r)
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	r.StickyCache = metricSum(string(body), "sticky_cache_size")
+	if v := metricSum(string(body), "go_memstats_heap_inuse_bytes"); v >= 0 {
+		r.HeapInuse = uint64(v)
+	}
+	if v := metricSum(string(body), "go_memstats_sys_bytes"); v >= 0 {
+		r.Sys = uint64(v)
+	}
+	if g := metricSum(string(body), "go_goroutines"); g >= 0 {
+		r.Goroutines = int(g)
+	}
+	return r, nil
 }
 
-// stop asks the worker to drain and exit, and kills it if it has not within a minute.
+// metricSum adds up the samples of the first metric whose name ends in suffix, from the
+// Prometheus text format; -1 if there is none.
+func metricSum(text, suffix string) float64 {
+	sum, found := 0.0, false
+	name := ""
+	for _, line := range strings.Split(text, "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		metric := line
+		if i := strings.IndexAny(line, "{ "); i >= 0 {
+			metric = line[:i]
+		}
+		if !strings.HasSuffix(metric, suffix) || (name != "" && metric != name) {
+			continue
+		}
+		name = metric
+		fields := strings.Fields(line)
+		if v, err := strconv.ParseFloat(fields[len(fields)-1], 64); err == nil {
+			sum, found = sum+v, true
+		}
+	}
+	if !found {
+		return -1
+	}
+	return sum
+}
+
+// stop asks the worker to drain and exit (SIGTERM), and kills it if it has not in a minute.
 func (p *workerProc) stop() {
-	_, _ = fmt.Fprintln(p.in, "stop")
-	_ = p.in.Close()
+	_ = p.cmd.Process.Signal(os.Interrupt)
 	select {
 	case <-p.done:
 	case <-time.After(time.Minute):
@@ -314,6 +256,24 @@ func (p *workerProc) kill() {
 	}
 }
 
+// rssOf is a process's resident set (VmRSS), 0 where /proc is missing.
+func rssOf(pid int) uint64 { return statusKB(pid, "VmRSS") }
+
+// statusKB reads one "<field>: N kB" line of /proc/<pid>/status, in bytes; 0 if missing.
+func statusKB(pid int, field string) uint64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, field+":"); ok {
+			kb, _ := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
 // --- the bench ---
 
 // scaleLevel is what one level measured.
@@ -324,51 +284,72 @@ type scaleLevel struct {
 	settle       time.Duration // from this level's first start until all cases sat on timers
 	running      int64         // visibility: running CollaborationDuty executions
 	worker       memReport
-	server       memReport // this process: embedded Temporal, stand-in, bench client
-	today, all   overviewRun
+	server       memReport // this process: embedded Temporal, stand-in, bot, bench client
+	mine         timings   // /samarbeid mine for Kari (helsestasjon)
+	mineTasks    int       // tasks in Kari's answer, from the last run
+	overview     timings   // the KE overview (bot.KEOverview)
+	listed       int       // steps in the overview, from the last run
+	digest       timings   // the daily digest, built and posted (bot.KEDigest.Send)
 }
 
-// overviewRun is one variant of the KE overview measured over several runs.
-type overviewRun struct {
-	listed   int // cases in the report (overdue + due soon), from the last successful run
+// timings are one measurement repeated.
+type timings struct {
 	lat      []time.Duration
 	failed   int
 	firstErr error
 }
 
-func (r overviewRun) pct(p float64) string {
+func (r *timings) add(t time.Time, err error) {
+	if err != nil {
+		r.failed++
+		if r.firstErr == nil {
+			r.firstErr = fmt.Errorf("etter %v: %w", time.Since(t).Round(time.Millisecond), err)
+		}
+		return
+	}
+	r.lat = append(r.lat, time.Since(t))
+}
+
+func (r timings) pct(p float64) string {
 	if len(r.lat) == 0 {
 		return "–"
 	}
-	return pct(r.lat, p).String()
+	return pct(r.lat, p).Round(100 * time.Microsecond).String()
 }
 
-func (r overviewRun) listedText() string {
-	if len(r.lat) == 0 {
-		return "–"
-	}
-	return strconv.Itoa(r.listed)
+// within reports whether the p-th percentile is at most limit, with every run successful.
+func (r timings) within(p float64, limit time.Duration) bool {
+	return len(r.lat) > 0 && r.failed == 0 && pct(r.lat, p) <= limit
 }
 
-// Overview horizon: "due soon" is a deadline within three working days, as the KE's Home tab
-// and /samarbeid oversikt look ahead (bot/overview.go, soonWorkingDays). The "all" variant asks as if ten working days had passed, so every
-// open case's step-1 deadline (5 working days at most) is overdue and every case is listed:
-// the same query, with every running case matching.
+// Targets at 20,000 open cases (issue 12), on this 2-core machine with Temporal on PostgreSQL.
 const (
-	horizonWorkingDays = 3
-	laterWorkingDays   = 10
+	targetWorkerRSS = 256 << 20
+	targetMine      = 50 * time.Millisecond
+	targetOverview  = 100 * time.Millisecond
+	targetDigest    = 2 * time.Second
 )
 
-func runScale(o scaleOptions, database string, keepDB bool) error {
+// mineService is where Kari works; the bench gives it exactly -scale-mine-tasks cases.
+const (
+	mineService = "helsestasjon"
+	mineUser    = "U_KARI"
+	mineChannel = "C_HELSESTASJON"
+)
+
+func runScale(o scaleOptions, database string, keepDB bool, temporalDB string) error {
 	levels, err := parseLevels(o.levels)
 	if err != nil {
 		return err
 	}
-	if o.rate <= 0 || o.dueShare < 0 || o.dueShare > 1 || o.runs < 1 {
-		return errors.New("-scale-rate må være over 0, -scale-due mellom 0 og 1, -scale-runs minst 1")
+	if o.rate <= 0 || o.dueSteps < 0 || o.mineTasks < 0 || o.runs < 1 {
+		return errors.New("-scale-rate må være over 0, -scale-due-steps og -scale-mine-tasks 0 eller mer, -scale-runs minst 1")
 	}
 	if o.temporal != "dev" && o.temporal != "lite" {
 		return fmt.Errorf("-scale-temporal må være dev eller lite (er %q)", o.temporal)
+	}
+	if temporalDB == "" {
+		temporalDB = "sqlite"
 	}
 	dbURL, err := freshDatabaseURL(database)
 	if err != nil {
@@ -391,25 +372,44 @@ func runScale(o scaleOptions, database string, keepDB bool) error {
 		return err
 	}
 	defer os.RemoveAll(dataDir)
+	progress("bygger samarbeid")
+	bin, err := buildSamarbeid(dataDir)
+	if err != nil {
+		return err
+	}
 
 	var logLevel slog.LevelVar
 	logLevel.Set(slog.LevelError)
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: &logLevel}))
 	t0 := time.Now()
-	// The stack as `samarbeid dev` starts it, but with neither worker nor bot in this process:
-	// the worker runs as a subprocess, and the bot is not what is measured. A token is set so
-	// app.Start serves no stand-in of its own.
+	// The stack as `samarbeid dev` starts it, with the bot and the stand-in, but without the
+	// worker: that runs as its own process. Slack's posting limit is lifted, as in the
+	// lifecycle bench.
 	cfg := app.Config{DatabaseURL: dbURL, HTTPAddr: "127.0.0.1:0", Seed: true, TemporalNamespace: "default",
-		NoWorker: true, NoBot: true, SlackBotToken: scaleBotToken, PayloadKeys: codec.NewKey("bench")}
-	if o.temporal == "dev" {
+		NoWorker: true, NoSlackLimits: true, PayloadKeys: codec.NewKey("bench")}
+	serverKind := temporalDB
+	switch {
+	case temporalDB != "sqlite":
+		dropTemporal, err := useTemporalDB(&cfg, temporalDB)
+		if err != nil {
+			return err
+		}
+		if !keepDB {
+			defer dropTemporal()
+		}
+		serverKind = "postgres (devserver, persistens og SQL-visibility i PostgreSQL)"
+
+	case o.temporal == "dev":
 		cfg.DataDir = dataDir // the embedded devserver keeps its SQLite file there, as `dev` does under data/
-	} else {
+		serverKind = "sqlite (devserver, SQLite-fil)"
+	default:
 		ts, err := startLiteTemporal()
 		if err != nil {
 			return err
 		}
 		defer stopLiteTemporal(ts)
 		cfg.TemporalAddress, cfg.TemporalNamespace = ts.GetFrontendHostPort(), ts.GetDefaultNamespace()
+		serverKind = "sqlite (temporaltest i minnet, uten tvungen oppfrisking)"
 	}
 	a, err := app.Start(ctx, cfg, log)
 	if err != nil {
@@ -419,9 +419,7 @@ func runScale(o scaleOptions, database string, keepDB bool) error {
 		logLevel.Set(slog.LevelError + 100)
 		a.Stop()
 	}()
-	temporalAddr := a.TemporalAddress()
-	if o.temporal == "lite" {
-		temporalAddr = cfg.TemporalAddress
+	if o.temporal == "lite" && temporalDB == "sqlite" {
 		// Without the forced refresh the server sees the search attributes app.Start just
 		// registered when its cache expires (up to a minute).
 		progress("venter til serveren kjenner søkeattributtene")
@@ -433,16 +431,14 @@ func runScale(o scaleOptions, database string, keepDB bool) error {
 	if err != nil {
 		return err
 	}
-	slackURL, stopSlack, err := serveStandIn(services)
-	if err != nil {
-		return err
+	workerEnv := []string{
+		"DATABASE_URL=" + dbURL, "TEMPORAL_ADDRESS=" + a.TemporalAddress(), "TEMPORAL_NAMESPACE=" + a.Namespace,
+		"SAMARBEID_PAYLOAD_KEYS=" + a.PayloadKeys(), "SLACK_BOT_TOKEN=" + standInBotToken, "SLACK_API_URL=" + a.URL + "/api/",
 	}
-	defer stopSlack()
-	wp, err := startWorkerProc([]string{
-		envWorkerDB + "=" + dbURL, envWorkerTemporal + "=" + temporalAddr, envWorkerNamespace + "=" + a.Namespace,
-		envWorkerSlackURL + "=" + slackURL + "/api/", envWorkerCache + "=" + strconv.Itoa(o.cacheSize),
-		envWorkerKeys + "=" + a.PayloadKeys(),
-	})
+	if o.cacheSize > 0 {
+		workerEnv = append(workerEnv, "SAMARBEID_WORKER_STICKY_CACHE="+strconv.Itoa(o.cacheSize))
+	}
+	wp, err := startWorkerProc(bin, workerEnv)
 	if err != nil {
 		return err
 	}
@@ -451,17 +447,32 @@ func runScale(o scaleOptions, database string, keepDB bool) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("samarbeid bench -scale: nivåer %v, høyst %.0f starter/s, %.0f %% med kort frist, Temporal %s; oppstart %v (database %s)\n",
-		levels, o.rate, o.dueShare*100, temporalDescription(o.temporal), time.Since(t0).Round(time.Millisecond), app.Redact(dbURL))
+	cache := worker.DefaultStickyCacheSize
+	if o.cacheSize > 0 {
+		cache = o.cacheSize
+	}
+	fmt.Printf("samarbeid bench -scale: nivåer %v, høyst %.0f starter/s, %d steg med kort frist, %d oppgaver for Kari, Temporal på %s, workerens sticky cache %d; oppstart %v (database %s)\n",
+		levels, o.rate, o.dueSteps, o.mineTasks, serverKind, cache, time.Since(t0).Round(time.Millisecond), app.Redact(dbURL))
 
-	var initiators []store.Service
+	var others []store.Service
 	for _, s := range services {
-		if !s.Coordinating {
-			initiators = append(initiators, s)
+		if !s.Coordinating && s.ID != mineService {
+			others = append(others, s)
 		}
 	}
-	starter := &caseStarter{c: a.Temporal, services: initiators, dueShare: o.dueShare,
+	var mine store.Service
+	for _, s := range services {
+		if s.ID == mineService {
+			mine = s
+		}
+	}
+	if mine.ID == "" || len(others) == 0 {
+		return fmt.Errorf("katalogen mangler %s eller andre tjenester", mineService)
+	}
+	starter := &caseStarter{c: a.Temporal, mine: mine, mineTasks: o.mineTasks, services: others, dueSteps: o.dueSteps,
 		long: policy.Default(), short: shortPolicy()}
+	digest := bot.KEDigest{Slack: slack.New(standInBotToken, slack.OptionAPIURL(a.URL+"/api/")), Directory: a.Store,
+		Store: a.Store, Visibility: a.Temporal}
 
 	var done []scaleLevel
 	var stopErr error
@@ -492,26 +503,45 @@ func runScale(o scaleOptions, database string, keepDB bool) error {
 			stopErr = err
 			break
 		}
-		progress("nivå %d: i ro etter %v; måler KE-oversikten %d ganger per variant", target, lv.settle.Round(time.Millisecond), o.runs)
-		if lv.today, lv.all, err = measureOverview(ctx, a.Temporal, services, o.runs); err != nil {
-			stopErr = err
-			break
-		}
+		progress("nivå %d: i ro etter %v; måler «mine», KE-oversikten og dagsoversikten", target, lv.settle.Round(time.Millisecond))
+		measureLevel(ctx, a, digest, o.runs, &lv)
 		done = append(done, lv)
 		printLevel(lv)
 	}
-	printScaleReport(o, baseline, done)
+	printScaleReport(o, serverKind, cache, baseline, done)
 	if stopErr != nil {
 		fmt.Printf("\nKjøringen stoppet: %v\n", stopErr)
 	}
 	return stopErr
 }
 
-func temporalDescription(kind string) string {
-	if kind == "dev" {
-		return "dev (devserver, SQLite-fil, tvungen oppfrisking av søkeattributter)"
+// measureLevel times "Mine oppgaver" as Kari sees it (the slash command through the bot and
+// the stand-in), the KE overview, and the daily digest, built and posted.
+func measureLevel(ctx context.Context, a *app.App, digest bot.KEDigest, runs int, lv *scaleLevel) {
+	for i := 0; i < runs; i++ {
+		t := time.Now()
+		reply, err := a.SlackLocal.SlashCommand(mineUser, mineChannel, "/samarbeid", "mine")
+		if err == nil && reply.Status != http.StatusOK {
+			err = fmt.Errorf("status %d", reply.Status)
+		}
+		lv.mine.add(t, err)
+		if err == nil {
+			lv.mineTasks = strings.Count(reply.Text, "SAK-")
+		}
 	}
-	return "lite (temporaltest, SQLite i minnet, uten tvungen oppfrisking)"
+	for i := 0; i < runs; i++ {
+		t := time.Now()
+		r, err := bot.KEOverview(ctx, a.Temporal, a.Store, time.Now())
+		lv.overview.add(t, err)
+		if err == nil {
+			lv.listed = r.Overdue + r.DueSoon
+		}
+	}
+	for i := 0; i < 3; i++ {
+		t := time.Now()
+		_, err := digest.Send(ctx, time.Now())
+		lv.digest.add(t, err)
+	}
 }
 
 // startLiteTemporal starts Temporal's own test server (SQLite in memory) without the forced
@@ -558,42 +588,26 @@ func shortPolicy() policy.Deadlines {
 	return p
 }
 
-// serveStandIn serves a Slack stand-in with the directory's channels, for the worker's posts.
-func serveStandIn(services []store.Service) (string, func(), error) {
-	var channels []slacklocal.Channel
-	for _, s := range services {
-		channels = append(channels, slacklocal.Channel{ID: s.SlackChannel, Name: s.ID})
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	u := "http://" + l.Addr().String()
-	sl := slacklocal.New(slacklocal.Options{BotToken: scaleBotToken, PublicURL: u, Channels: channels})
-	srv := &http.Server{Handler: sl.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(l) }()
-	return u, func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-	}, nil
-}
-
 // caseStarter opens cases as the bot does (same workflow ID, input and search attributes at
 // start), but directly with the Temporal client.
 type caseStarter struct {
 	c           client.Client
-	services    []store.Service
-	dueShare    float64
+	mine        store.Service // gets the first mineTasks cases
+	mineTasks   int
+	services    []store.Service // the rest, in turn
+	dueSteps    int             // the first dueSteps of the rest run under the short policy
 	long, short policy.Deadlines
 	next        int // cases started so far
 }
 
 func (s *caseStarter) input(i int) (string, workflows.CaseInput) {
-	svc := s.services[i%len(s.services)]
-	p := s.long
-	if int(float64(i+1)*s.dueShare) > int(float64(i)*s.dueShare) {
-		p = s.short
+	svc, p := s.mine, s.long
+	if i >= s.mineTasks {
+		j := i - s.mineTasks
+		svc = s.services[j%len(s.services)]
+		if j < s.dueSteps {
+			p = s.short
+		}
 	}
 	ref := fmt.Sprintf("SAK-2026-%06d", i+1)
 	in := workflows.CaseInput{
@@ -691,45 +705,13 @@ func waitSettled(ctx context.Context, c client.Client, target int, stall time.Du
 	}
 }
 
-// measureOverview runs overview.Build runs times for today (a horizon of three working days)
-// and runs times as of ten working days later (every open case listed), alternating.
-func measureOverview(ctx context.Context, c client.Client, services []store.Service, runs int) (today, all overviewRun, err error) {
-	for i := 0; i < runs; i++ {
-		now := time.Now()
-		for _, v := range []struct {
-			run     *overviewRun
-			at, hor time.Time
-		}{
-			{&today, now, calendar.AddWorkingDays(now, horizonWorkingDays)},
-			{&all, calendar.AddWorkingDays(now, laterWorkingDays), calendar.AddWorkingDays(now, laterWorkingDays)},
-		} {
-			t := time.Now()
-			r, err := overview.Build(ctx, c, services, v.at, v.hor)
-			if ctx.Err() != nil {
-				return today, all, ctx.Err()
-			}
-			if err != nil {
-				// Counted, not fatal: a failing overview is itself a finding.
-				v.run.failed++
-				if v.run.firstErr == nil {
-					v.run.firstErr = fmt.Errorf("etter %v: %w", time.Since(t).Round(time.Millisecond), err)
-				}
-				continue
-			}
-			v.run.lat = append(v.run.lat, time.Since(t))
-			v.run.listed = r.Overdue + r.DueSoon
-		}
-	}
-	return today, all, nil
-}
-
-// selfMem is this process's memory, as the worker's memReport.
+// selfMem is this process's memory.
 func selfMem() memReport {
-	r := memReport{RSS: rssBytes(), StickyCache: -1}
+	r := memReport{RSS: rssOf(os.Getpid()), StickyCache: -1}
 	var ms runtime.MemStats
-	debug.FreeOSMemory() // a GC, as for the worker; it also hands freed pages back
+	debug.FreeOSMemory() // a GC; it also hands freed pages back
 	runtime.ReadMemStats(&ms)
-	r.HeapInuse, r.StackInuse, r.Sys, r.Goroutines = ms.HeapInuse, ms.StackInuse, ms.Sys, runtime.NumGoroutine()
+	r.HeapInuse, r.Sys, r.Goroutines = ms.HeapInuse, ms.Sys, runtime.NumGoroutine()
 	return r
 }
 
@@ -738,94 +720,60 @@ func selfMem() memReport {
 func mib(b uint64) float64 { return float64(b) / (1 << 20) }
 
 func printLevel(lv scaleLevel) {
-	progress("nivå %d: worker heap %.1f MiB, RSS %.1f MiB, %d goroutiner; oversikt i dag p95 %s (%s saker, %d feilet), alle p95 %s (%s saker, %d feilet)",
-		lv.open, mib(lv.worker.HeapInuse), mib(lv.worker.RSS), lv.worker.Goroutines,
-		lv.today.pct(95), lv.today.listedText(), lv.today.failed, lv.all.pct(95), lv.all.listedText(), lv.all.failed)
+	progress("nivå %d: worker RSS %.1f MiB; mine p95 %s (%d oppgaver); oversikt p95 %s (%d steg); dagsoversikt p50 %s",
+		lv.open, mib(lv.worker.RSS), lv.mine.pct(95), lv.mineTasks, lv.overview.pct(95), lv.listed, lv.digest.pct(50))
 }
 
-func printScaleReport(o scaleOptions, base memReport, levels []scaleLevel) {
+func printScaleReport(o scaleOptions, serverKind string, cache int, base memReport, levels []scaleLevel) {
 	fmt.Println()
 	fmt.Printf("maskin: %d kjerner (GOMAXPROCS %d), %s %s/%s\n", runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), runtime.GOOS, runtime.GOARCH)
-	cache := fmt.Sprintf("%d (SDK-ens standard; worker/worker.go setter den ikke)", base.CacheLimit)
-	if o.cacheSize > 0 {
-		cache = fmt.Sprintf("%d (satt med -scale-cache)", base.CacheLimit)
-	}
-	fmt.Printf("workerens sticky cache: %s\n", cache)
-	fmt.Printf("worker uten saker: heap i bruk %.1f MiB, stakker %.1f MiB, Sys %.1f MiB, RSS %.1f MiB, %d goroutiner\n",
-		mib(base.HeapInuse), mib(base.StackInuse), mib(base.Sys), mib(base.RSS), base.Goroutines)
+	fmt.Printf("Temporal på %s; workerens sticky cache %d\n", serverKind, cache)
+	fmt.Printf("`samarbeid worker` uten saker: RSS %.1f MiB (egen %.1f, fil %.1f; Go: heap i bruk %.1f MiB, Sys %.1f MiB)\n", mib(base.RSS), mib(base.RSSAnon), mib(base.RSSFile), mib(base.HeapInuse), mib(base.Sys))
 	if len(levels) == 0 {
 		fmt.Println("ingen nivåer fullført")
 		return
 	}
 	fmt.Println()
-	fmt.Println("Start og worker (egen prosess). Heap og stakker etter runtime.GC; RSS (VmRSS) lest før GC.")
-	fmt.Println("| åpne saker | startet/s | i ro etter | løpende i visibility | heap i bruk | stakker | Sys | RSS | goroutiner | sticky cache |")
-	fmt.Println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-	for _, l := range levels {
-		fmt.Printf("| %d | %.1f | %v (%.1f/s) | %d | %.1f MiB | %.1f MiB | %.1f MiB | %.1f MiB | %d | %.0f |\n",
-			l.open, float64(l.started)/l.startElapsed.Seconds(), l.settle.Round(100*time.Millisecond),
-			float64(l.started)/l.settle.Seconds(), l.running, mib(l.worker.HeapInuse), mib(l.worker.StackInuse),
-			mib(l.worker.Sys), mib(l.worker.RSS), l.worker.Goroutines, l.worker.StickyCache)
-	}
-	fmt.Println()
-	fmt.Printf("KE-oversikten (overview.Build), %d kjøringer per variant. «I dag»: frist innen %d virkedager. «Alle»: som om %d virkedager var gått, så alle åpne saker er forfalt og listes.\n",
-		o.runs, horizonWorkingDays, laterWorkingDays)
-	fmt.Println("| åpne saker | i dag: saker | p50 | p95 | p99 | feilet | alle: saker | p50 | p95 | p99 | feilet |")
+	fmt.Printf("«mine»: /samarbeid mine for Kari (helsestasjon, %d oppgaver blant alle åpne saker), %d ganger per nivå. KE-oversikten (bot.KEOverview, %d steg med frist innen 3 virkedager), %d ganger. Dagsoversikten bygget og postet (bot.KEDigest.Send), 3 ganger.\n",
+		o.mineTasks, o.runs, o.dueSteps, o.runs)
+	fmt.Println("| åpne saker | startet/s | i ro etter | worker RSS (egen / fil; Go-heap) | sticky cache | mine p50 / p95 | oppgaver funnet | oversikt p50 / p95 | steg listet | dagsoversikt p50 / maks | feilet (mine/oversikt/dag) |")
 	fmt.Println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, l := range levels {
-		fmt.Printf("| %d | %s | %s | %s | %s | %d | %s | %s | %s | %s | %d |\n", l.open,
-			l.today.listedText(), l.today.pct(50), l.today.pct(95), l.today.pct(99), l.today.failed,
-			l.all.listedText(), l.all.pct(50), l.all.pct(95), l.all.pct(99), l.all.failed)
+		fmt.Printf("| %d | %.1f | %v (%.1f/s) | %.1f MiB (%.1f / %.1f; %.1f) | %.0f | %s / %s | %d | %s / %s | %d | %s / %s | %d/%d/%d |\n",
+			l.open, float64(l.started)/l.startElapsed.Seconds(), l.settle.Round(100*time.Millisecond),
+			float64(l.started)/l.settle.Seconds(), mib(l.worker.RSS), mib(l.worker.RSSAnon), mib(l.worker.RSSFile), mib(l.worker.HeapInuse), l.worker.StickyCache,
+			l.mine.pct(50), l.mine.pct(95), l.mineTasks, l.overview.pct(50), l.overview.pct(95), l.listed,
+			l.digest.pct(50), l.digest.pct(100), l.mine.failed, l.overview.failed, l.digest.failed)
 	}
 	for _, l := range levels {
 		for _, v := range []struct {
 			name string
-			r    overviewRun
-		}{{"i dag", l.today}, {"alle", l.all}} {
+			r    timings
+		}{{"mine", l.mine}, {"oversikt", l.overview}, {"dagsoversikt", l.digest}} {
 			if v.r.firstErr != nil {
 				fmt.Printf("  %d åpne saker, %s: første feil %v\n", l.open, v.name, v.r.firstErr)
 			}
 		}
 	}
 	fmt.Println()
-	fmt.Printf("Bench-prosessen (Temporal-serveren %s, Slack-stand-in, klienten): heap etter GC, RSS etter FreeOSMemory.\n", o.temporal)
+	fmt.Println("Bench-prosessen (Temporal-serveren, bot, Slack-stand-in, klienten): heap etter GC, RSS etter FreeOSMemory.")
 	fmt.Println("| åpne saker | heap i bruk | Sys | RSS | goroutiner |")
 	fmt.Println("|---:|---:|---:|---:|---:|")
 	for _, l := range levels {
 		fmt.Printf("| %d | %.1f MiB | %.1f MiB | %.1f MiB | %d |\n", l.open, mib(l.server.HeapInuse), mib(l.server.Sys), mib(l.server.RSS), l.server.Goroutines)
 	}
-	if len(levels) < 2 {
-		return
-	}
-	a, b := levels[0], levels[len(levels)-1]
-	ratio := func(x, y float64) string {
-		if x == 0 {
-			return "–"
-		}
-		return fmt.Sprintf("%.2f×", y/x)
-	}
-	perCase := func(x, y uint64) float64 {
-		return (float64(y) - float64(x)) / float64(b.open-a.open) / 1024
-	}
+	last := levels[len(levels)-1]
 	fmt.Println()
-	fmt.Printf("Vekst fra %d til %d åpne saker (%.1f× så mange)\n", a.open, b.open, float64(b.open)/float64(a.open))
-	fmt.Printf("  worker heap i bruk:   %s (%.1f → %.1f MiB; %.1f KiB per ekstra sak)\n", ratio(float64(a.worker.HeapInuse), float64(b.worker.HeapInuse)),
-		mib(a.worker.HeapInuse), mib(b.worker.HeapInuse), perCase(a.worker.HeapInuse, b.worker.HeapInuse))
-	fmt.Printf("  worker stakker:       %s (%.1f → %.1f MiB; %.1f KiB per ekstra sak)\n", ratio(float64(a.worker.StackInuse), float64(b.worker.StackInuse)),
-		mib(a.worker.StackInuse), mib(b.worker.StackInuse), perCase(a.worker.StackInuse, b.worker.StackInuse))
-	fmt.Printf("  worker RSS:           %s (%.1f → %.1f MiB; %.1f KiB per ekstra sak)\n", ratio(float64(a.worker.RSS), float64(b.worker.RSS)),
-		mib(a.worker.RSS), mib(b.worker.RSS), perCase(a.worker.RSS, b.worker.RSS))
-	fmt.Printf("  worker goroutiner:    %s (%d → %d)\n", ratio(float64(a.worker.Goroutines), float64(b.worker.Goroutines)), a.worker.Goroutines, b.worker.Goroutines)
-	for _, v := range []struct {
-		name string
-		a, b overviewRun
-	}{{"i dag", a.today, b.today}, {"alle ", a.all, b.all}} {
-		if len(v.a.lat) == 0 || len(v.b.lat) == 0 {
-			fmt.Printf("  oversikt %s p95:   – (%s → %s; ingen vellykket måling på ett av nivåene)\n", v.name, v.a.pct(95), v.b.pct(95))
-			continue
-		}
-		fmt.Printf("  oversikt %s p95:   %s (%s → %s; %d → %d saker listet)\n", v.name, ratio(float64(pct(v.a.lat, 95)), float64(pct(v.b.lat, 95))),
-			v.a.pct(95), v.b.pct(95), v.a.listed, v.b.listed)
+	fmt.Printf("Mål ved 20 000 åpne saker (målt ved %d; Temporal på %s)\n", last.open, serverKind)
+	if last.open < 20000 {
+		fmt.Println("  (nivået 20 000 ble ikke kjørt; tallene under gjelder det høyeste nivået)")
 	}
-	fmt.Printf("  server RSS:           %s (%.1f → %.1f MiB)\n", ratio(float64(a.server.RSS), float64(b.server.RSS)), mib(a.server.RSS), mib(b.server.RSS))
+	fmt.Printf("  worker RSS ≤ 256 MiB:            %.1f MiB → %s (egen minne %.1f MiB, kjørbar fil %.1f MiB)\n", mib(last.worker.RSS),
+		met(last.worker.RSS <= targetWorkerRSS), mib(last.worker.RSSAnon), mib(last.worker.RSSFile))
+	fmt.Printf("  mine p95 ≤ 50 ms:                %s → %s\n", last.mine.pct(95), met(last.mine.within(95, targetMine) && last.mineTasks == o.mineTasks))
+	if last.mineTasks != o.mineTasks {
+		fmt.Printf("    (Kari fikk %d oppgaver, ventet %d)\n", last.mineTasks, o.mineTasks)
+	}
+	fmt.Printf("  KE-oversikt p95 ≤ 100 ms:        %s → %s\n", last.overview.pct(95), met(last.overview.within(95, targetOverview)))
+	fmt.Printf("  dagsoversikt ≤ 2 s (maks):       %s → %s\n", last.digest.pct(100), met(last.digest.within(100, targetDigest)))
 }

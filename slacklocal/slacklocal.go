@@ -275,6 +275,7 @@ type Server struct {
 	client *http.Client
 	now    func() time.Time
 	socket *socketHub // Socket Mode (socketmode.go)
+	feed   changeFeed // Changes (changes.go)
 
 	mu         sync.Mutex
 	secret     string
@@ -370,8 +371,8 @@ func (s *Server) AddChannel(c Channel) {
 // endpoints (/ui/).
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/api/", s.serveAPI)
-	mux.HandleFunc("POST /response/{id}", s.serveResponseURL)
+	mux.HandleFunc("/api/", s.notifying(s.serveAPI))
+	mux.HandleFunc("POST /response/{id}", s.notifying(s.serveResponseURL))
 	s.registerSocketMode(mux)
 	s.registerUI(mux)
 	s.registerOIDC(mux)

@@ -1,3 +1,5 @@
+//go:build !noui
+
 // Package webui serves Temporal's own Web UI (its Go ui-server module) beside `samarbeid
 // dev`, so the KE and auditors can filter running cases by step, deadline and overdue with
 // samarbeid's search attributes.

@@ -20,10 +20,10 @@ import (
 	"github.com/samarbeid/samarbeid/workflows"
 )
 
-// New returns a worker on workflows.TaskQueue with every workflow and activity registered.
-// The caller starts and stops it.
-func New(c client.Client, acts *activities.Activities) sdkworker.Worker {
-	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{})
+// New returns a worker on workflows.TaskQueue with every workflow and activity registered,
+// sized by s (it sets the process-wide sticky cache). The caller starts and stops it.
+func New(c client.Client, acts *activities.Activities, s Settings) sdkworker.Worker {
+	w := sdkworker.New(c, workflows.TaskQueue, s.apply())
 	Register(w, acts)
 	return w
 }
@@ -47,6 +47,17 @@ func Register(r sdkworker.Registry, acts *activities.Activities) {
 	r.RegisterActivity(anchoring)
 }
 
+// SearchAttributes is every search attribute samarbeid registers in its namespace.
+func SearchAttributes() map[string]enums.IndexedValueType {
+	all := map[string]enums.IndexedValueType{}
+	for _, attrs := range []map[string]enums.IndexedValueType{workflows.SearchAttributes(), workflows.CoordinatorSearchAttributes()} {
+		for name, typ := range attrs {
+			all[name] = typ
+		}
+	}
+	return all
+}
+
 // RegisterSearchAttributes adds the typed search attributes the workflows upsert, leaving
 // those already there alone, so it is safe at every start.
 func RegisterSearchAttributes(ctx context.Context, c client.Client, namespace string) error {
@@ -55,11 +66,9 @@ func RegisterSearchAttributes(ctx context.Context, c client.Client, namespace st
 		return fmt.Errorf("leser søkeattributter i Temporal: %w", err)
 	}
 	missing := map[string]enums.IndexedValueType{}
-	for _, attrs := range []map[string]enums.IndexedValueType{workflows.SearchAttributes(), workflows.CoordinatorSearchAttributes()} {
-		for name, typ := range attrs {
-			if _, ok := have.GetCustomAttributes()[name]; !ok {
-				missing[name] = typ
-			}
+	for name, typ := range SearchAttributes() {
+		if _, ok := have.GetCustomAttributes()[name]; !ok {
+			missing[name] = typ
 		}
 	}
 	if len(missing) == 0 {

@@ -89,6 +89,7 @@ type searchAttributes struct {
 	step     Step
 	deadline time.Time
 	overdue  bool
+	waiting  string // AttrWaitingOn's values joined; empty in a run without it
 }
 
 func (c *dutyCase) register(ctx workflow.Context) error {
@@ -569,12 +570,20 @@ func (c *dutyCase) close(now time.Time, outcome, summary string) {
 
 func (c *dutyCase) publishSearchAttributes(ctx workflow.Context) error {
 	now := searchAttributes{step: c.st.Step, deadline: c.st.NextDeadline, overdue: c.st.Overdue}
+	var waiting []string
+	if waitingOnVersion(ctx) {
+		waiting = DutyWaitingOn(c.st)
+		now.waiting = strings.Join(waiting, ",")
+	}
 	if now == c.lastSA {
 		return nil
 	}
 	updates := []temporal.SearchAttributeUpdate{
 		AttrCase.ValueSet(c.in.CaseRef), AttrService.ValueSet(c.in.InitiatingServiceID),
 		AttrStep.ValueSet(string(now.step)), AttrOverdue.ValueSet(now.overdue),
+	}
+	if waiting != nil {
+		updates = append(updates, AttrWaitingOn.ValueSet(waiting))
 	}
 	if now.deadline.IsZero() {
 		updates = append(updates, AttrDeadline.ValueUnset())

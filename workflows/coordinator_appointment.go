@@ -121,6 +121,7 @@ type coordSearchAttributes struct {
 	deadline           time.Time
 	overdue            bool
 	withoutCoordinator bool
+	waiting            string // AttrWaitingOn's values joined; empty in a run without it
 }
 
 func (c *coordCase) register(ctx workflow.Context) error {
@@ -943,12 +944,20 @@ func (c *coordCase) markAnswered(key string, by Actor, answer string) {
 func (c *coordCase) publishSearchAttributes(ctx workflow.Context) error {
 	now := coordSearchAttributes{step: c.st.Step, deadline: c.st.NextDeadline, overdue: c.st.Overdue,
 		withoutCoordinator: !c.st.WithoutCoordinatorSince.IsZero()}
+	var waiting []string
+	if waitingOnVersion(ctx) {
+		waiting = CoordinatorWaitingOn(c.st, c.in.CoordinatingUnitID)
+		now.waiting = strings.Join(waiting, ",")
+	}
 	if c.saSet && now == c.lastSA {
 		return nil
 	}
 	updates := []temporal.SearchAttributeUpdate{
 		AttrCase.ValueSet(c.in.CaseRef), AttrStep.ValueSet(string(now.step)), AttrOverdue.ValueSet(now.overdue),
 		AttrWithoutCoordinator.ValueSet(now.withoutCoordinator),
+	}
+	if waiting != nil {
+		updates = append(updates, AttrWaitingOn.ValueSet(waiting))
 	}
 	if now.deadline.IsZero() {
 		updates = append(updates, AttrDeadline.ValueUnset())

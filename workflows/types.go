@@ -40,6 +40,8 @@ func SearchAttributes() map[string]enums.IndexedValueType {
 		AttrService.GetName():  enums.INDEXED_VALUE_TYPE_KEYWORD,
 		AttrDeadline.GetName(): enums.INDEXED_VALUE_TYPE_DATETIME,
 		AttrOverdue.GetName():  enums.INDEXED_VALUE_TYPE_BOOL,
+		// Who the case waits on (waiting.go).
+		AttrWaitingOn.GetName(): enums.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 	}
 }
 
