@@ -393,6 +393,11 @@ func TestMultiProcessCasesSurviveKillsAndRestarts(t *testing.T) {
 	apps := append(append([]*osProcess(nil), workers...), bots...)
 
 	temporalUp := startAll(t, 90*time.Second, temporal)
+	// A pass meant for PostgreSQL must not quietly run on SQLite: the server says where it
+	// keeps its state when it is ready.
+	if os.Getenv("SAMARBEID_TEST_TEMPORAL_DB") == "postgres" && !strings.Contains(temporal.output(), "PostgreSQL") {
+		t.Fatalf("the Temporal process does not say it runs on PostgreSQL:\n%s", temporal.tail(5))
+	}
 	appsUp := startAll(t, 90*time.Second, apps...)
 	t.Logf("built and seeded in %s; Temporal up in %s, 2 workers and 2 bots in %s",
 		(time.Since(began) - temporalUp - appsUp).Round(time.Millisecond), temporalUp.Round(time.Millisecond), appsUp.Round(time.Millisecond))
