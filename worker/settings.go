@@ -2,6 +2,7 @@ package worker
 
 import (
 	"fmt"
+	"time"
 
 	sdkworker "go.temporal.io/sdk/worker"
 )
@@ -27,6 +28,14 @@ const (
 	DefaultActivityPollers = 2
 )
 
+// stickyScheduleToStart is how long a workflow task or query waits for the worker that holds
+// the case in its cache before any worker takes it (and replays the history). The SDK's 5 s
+// outlives a Slack trigger_id (3 s): after a worker died, the bot's status query before a modal
+// waited 5 s and the modal could no longer open (seen in TestMultiProcessCasesSurviveKillsAndRestarts).
+// 2 s leaves the query time to replay elsewhere inside the trigger's life; a live worker picks
+// up its sticky tasks in milliseconds, so it rarely costs a replay.
+const stickyScheduleToStart = 2 * time.Second
+
 // DefaultSettings are the settings without any environment.
 func DefaultSettings() Settings {
 	return Settings{StickyCacheSize: DefaultStickyCacheSize, WorkflowPollers: DefaultWorkflowPollers, ActivityPollers: DefaultActivityPollers}
@@ -50,6 +59,7 @@ func (s Settings) apply() sdkworker.Options {
 		sdkworker.SetStickyWorkflowCacheSize(s.StickyCacheSize)
 	}
 	return sdkworker.Options{
+		StickyScheduleToStartTimeout:     stickyScheduleToStart,
 		MaxConcurrentWorkflowTaskPollers: s.WorkflowPollers,
 		MaxConcurrentActivityTaskPollers: s.ActivityPollers,
 	}
