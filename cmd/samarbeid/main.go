@@ -31,6 +31,7 @@ Bruk:
                       --temporal-db postgres lagrer Temporal i PostgreSQL som i produksjon)
   samarbeid serve     worker og bot mot en Temporal-klynge (TEMPORAL_ADDRESS må være satt)
   samarbeid worker    bare workeren;  samarbeid bot: bare Slack-boten
+  samarbeid temporal  bare den innebygde Temporal-serveren, som egen prosess (--port, --data, --temporal-db)
   samarbeid migrate   oppdater databaseskjemaet (--demo legger også inn demokommunen)
   samarbeid audit     tidslinje per sak og kontroll av revisjonsloggen (se "samarbeid audit")
   samarbeid report    indikatorer for en periode: --from ÅÅÅÅ-MM-DD --to ÅÅÅÅ-MM-DD [--format tabell|csv|json]
