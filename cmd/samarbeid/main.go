@@ -48,7 +48,9 @@ og SAMARBEID_CODEC_ORIGINS (kodek-endepunktet /codec for Temporal UI); for nettk
 (standard https://slack.com) og SAMARBEID_PUBLIC_URL; for revisjonen:
 SAMARBEID_EXPORT_SIGNING_KEY (Ed25519-nøkkelen som signerer eksportene) og
 SAMARBEID_EXPORT_PUBLIC_KEY (den offentlige nøkkelen "audit verify --anker" kontrollerer
-eksportene med). Se README.md.
+eksportene med); for workerens størrelse: SAMARBEID_WORKER_STICKY_CACHE (saker i minnet
+mellom oppgavene), SAMARBEID_WORKER_WORKFLOW_POLLERS og SAMARBEID_WORKER_ACTIVITY_POLLERS.
+Se README.md.
 `
 
 func main() {
