@@ -60,7 +60,7 @@ func (b *Bot) openCaseDetails(ctx context.Context, tr *i18n.Translator, staff st
 	if !view.Scope.Shows() {
 		return slack.ModalViewRequest{}, b.noAccess(ctx, st.CaseRef, view)
 	}
-	return detailsView(tr, access.Filter(st, view), view.Scope, b.serviceName), nil
+	return detailsView(tr, access.Filter(st, view), view.Scope, b.serviceName, b.now()), nil
 }
 
 // noAccess is the refusal for a look that shows nothing: for a service whose contact was

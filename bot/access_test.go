@@ -28,7 +28,7 @@ func TestDetailsShowOnlyTheScope(t *testing.T) {
 	name := func(_ context.Context, id string) string { return "tjeneste:" + id }
 	render := func(v access.Viewer) string {
 		view := access.Case(v, st, "ke", time.Now())
-		raw, _ := json.Marshal(detailsView(i18n.For("nb"), access.Filter(st, view), view.Scope, name))
+		raw, _ := json.Marshal(detailsView(i18n.For("nb"), access.Filter(st, view), view.Scope, name, time.Now()))
 		return string(raw)
 	}
 	cases := []struct {

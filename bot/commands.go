@@ -308,7 +308,7 @@ func (b *Bot) describeStatus(ctx context.Context, tr *i18n.Translator, st workfl
 			lines = append(lines, line)
 		}
 		for _, s := range st.Services {
-			lines = append(lines, tr.T("status.service", "Service", b.serviceName(ctx, s.ServiceID), "State", serviceLine(tr, s)))
+			lines = append(lines, tr.T("status.service", "Service", b.serviceName(ctx, s.ServiceID), "State", serviceLine(tr, s, b.now())))
 		}
 		return strings.Join(lines, "\n")
 	}
@@ -324,7 +324,7 @@ func (b *Bot) describeStatus(ctx context.Context, tr *i18n.Translator, st workfl
 		lines = append(lines, tr.T("status.no_other_services"))
 	}
 	for _, s := range st.Services {
-		lines = append(lines, tr.T("status.service", "Service", b.serviceName(ctx, s.ServiceID), "State", serviceLine(tr, s)))
+		lines = append(lines, tr.T("status.service", "Service", b.serviceName(ctx, s.ServiceID), "State", serviceLine(tr, s, b.now())))
 	}
 	if st.Outcome != "" {
 		lines = append(lines, tr.T("status.outcome", "Outcome", outcomeTextIn(tr, st.Outcome)))
@@ -369,7 +369,9 @@ func deadlineLine(tr *i18n.Translator, key string, due time.Time, overdue bool) 
 	return tr.T(key, "Date", due)
 }
 
-func serviceLine(tr *i18n.Translator, s workflows.ServiceStatus) string {
+// serviceLine is a service's state in a case, as of now: a consent past its expiry date is
+// no basis, and the line says a new one is needed.
+func serviceLine(tr *i18n.Translator, s workflows.ServiceStatus, now time.Time) string {
 	switch {
 	case s.Assessment == nil:
 		return tr.T("service_state.not_assessed")
@@ -381,8 +383,10 @@ func serviceLine(tr *i18n.Translator, s workflows.ServiceStatus) string {
 		return tr.T("service_state.answered", "Answer", answerTextIn(tr, s.Contact.Answer))
 	case s.Contact != nil:
 		return tr.T("service_state.requested")
-	case s.Consent.Permits():
+	case s.Consent.PermitsAt(now):
 		return tr.T("service_state.basis")
+	case s.Consent.Permits(): // given, but expired
+		return tr.T("service_state.expired")
 	case s.Consent != nil:
 		return tr.T("service_state.refused")
 	default:

@@ -139,7 +139,7 @@ func TestClosedCaseDetailsSayNames(t *testing.T) {
 	st := closedCase()
 	for _, lang := range i18n.Languages {
 		tr := i18n.For(lang)
-		raw, _ := json.Marshal(detailsView(tr, st, access.Whole, b.serviceName))
+		raw, _ := json.Marshal(detailsView(tr, st, access.Whole, b.serviceName, time.Now()))
 		text := string(raw)
 		for _, want := range []string{sampleDirectory["bup"], sampleDirectory["nav-sosial"], "Line, 900 00 000", "tjenestene er ferdige",
 			"<@U_LINE>", tr.Date(st.Services[0].Contact.AnsweredAt), tr.Date(st.Closed.At),
@@ -154,12 +154,12 @@ func TestClosedCaseDetailsSayNames(t *testing.T) {
 	}
 	tr := i18n.For(i18n.Bokmal)
 	view := access.CaseView{Scope: access.Coordinate}
-	raw, _ := json.Marshal(detailsView(tr, access.Filter(st, view), view.Scope, b.serviceName))
+	raw, _ := json.Marshal(detailsView(tr, access.Filter(st, view), view.Scope, b.serviceName, time.Now()))
 	if text := string(raw); !strings.Contains(text, jsonText("Avsluttet av <@U_KARI>")) || strings.Contains(text, "tjenestene er ferdige") || strings.Contains(text, "Line, 900") {
 		t.Errorf("the KE's view of the closed case: %s", text)
 	}
 	view = access.CaseView{Scope: access.Shared, Services: []string{"bup"}}
-	raw, _ = json.Marshal(detailsView(tr, access.Filter(st, view), view.Scope, b.serviceName))
+	raw, _ = json.Marshal(detailsView(tr, access.Filter(st, view), view.Scope, b.serviceName, time.Now()))
 	if text := string(raw); !strings.Contains(text, "Saken er avsluttet.") || !strings.Contains(text, "Line, 900") || strings.Contains(text, "Avsluttet av") || strings.Contains(text, "Sosiale tjenester") {
 		t.Errorf("the contacted service's view of the closed case: %s", text)
 	}

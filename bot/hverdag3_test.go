@@ -80,7 +80,7 @@ func TestClosedCaseStepPromptKeepsOnlyShowCase(t *testing.T) {
 func TestReadOnlyModalsSayClose(t *testing.T) {
 	for _, lang := range i18n.Languages {
 		tr := i18n.For(lang)
-		details := detailsView(tr, closedCase(), access.Whole, func(_ context.Context, id string) string { return sampleDirectory[id] })
+		details := detailsView(tr, closedCase(), access.Whole, func(_ context.Context, id string) string { return sampleDirectory[id] }, time.Now())
 		if details.Submit != nil || details.Close == nil || details.Close.Text != tr.T("hverdag3.close") {
 			t.Errorf("%s: «Vis sak» closes with %+v (submit %+v), want %q", lang, details.Close, details.Submit, tr.T("hverdag3.close"))
 		}

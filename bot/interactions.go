@@ -198,7 +198,7 @@ func (b *Bot) blockAction(ctx context.Context, tr *i18n.Translator, cb slack.Int
 	if err != nil {
 		return "", err
 	}
-	if answered := staleClickIn(tr, st, action.ActionID, serviceID, func(id string) string { return b.serviceName(ctx, id) }); answered != "" {
+	if answered := staleClickIn(tr, st, b.now(), action.ActionID, serviceID, func(id string) string { return b.serviceName(ctx, id) }); answered != "" {
 		return answered, nil
 	}
 	var view slack.ModalViewRequest

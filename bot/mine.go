@@ -189,7 +189,7 @@ func (b *Bot) myTaskList(ctx context.Context, tr *i18n.Translator, staff store.S
 				case initiator && st.Step == workflows.StepAssess && s.Assessment == nil:
 					add(button(actionAssess, id, s.ServiceID, "mine.button_assess"), "mine.assess",
 						"Ref", st.CaseRef, "Service", name, "Date", st.NextDeadline)
-				case initiator && st.Step == workflows.StepContact && s.Assessment != nil && s.Assessment.Needed && s.Contact == nil && !s.Consent.Permits():
+				case initiator && st.Step == workflows.StepContact && s.Assessment != nil && s.Assessment.Needed && s.Contact == nil && !s.Consent.PermitsAt(b.now()):
 					add(button(actionConsent, id, s.ServiceID, "mine.button_consent"), "mine.consent", "Ref", st.CaseRef, "Service", name)
 				case initiator && st.Step == workflows.StepContact && s.Assessment != nil && s.Assessment.Needed && s.Contact == nil:
 					add(button(actionContact, id, s.ServiceID, "mine.button_send"), "mine.send_request", "Ref", st.CaseRef, "Service", name)

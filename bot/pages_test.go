@@ -231,7 +231,7 @@ func TestDetailsWithLongTextsAndManyServices(t *testing.T) {
 			Assessment: &workflows.Assessment{Needed: true, About: long("Ω"), Reason: long("Ж"), By: "U1", At: time.Now()},
 			Contact:    &workflows.ContactStatus{Answer: workflows.AnswerDeclined, AnsweredBy: "U2", Reason: long("Ψ")}})
 	}
-	raw := checkView(t, "detaljer med lange tekster", detailsView(tr, st, access.Whole, name))
+	raw := checkView(t, "detaljer med lange tekster", detailsView(tr, st, access.Whole, name, time.Now()))
 	for _, c := range []string{"Ω", "Ж", "Ψ"} {
 		if n := strings.Count(string(raw), c); n != 3*3000 {
 			t.Errorf("the free text of %q is not shown whole: %d of %d characters", c, n, 3*3000)
@@ -241,7 +241,7 @@ func TestDetailsWithLongTextsAndManyServices(t *testing.T) {
 		st.Services = append(st.Services, workflows.ServiceStatus{ServiceID: fmt.Sprintf("flere-%d", i),
 			Assessment: &workflows.Assessment{Needed: true, About: "kort", Reason: "kort", By: "U1", At: time.Now()}})
 	}
-	raw = checkView(t, "detaljer med 63 tjenester", detailsView(tr, st, access.Whole, name))
+	raw = checkView(t, "detaljer med 63 tjenester", detailsView(tr, st, access.Whole, name, time.Now()))
 	if !strings.Contains(string(raw), "/samarbeid status SAK-2026-0001") {
 		t.Error("a case with more than a modal shows does not say where the rest is")
 	}

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -213,7 +214,7 @@ func declineView(tr *i18n.Translator, caseRef string, md metadata) slack.ModalVi
 
 // detailsView shows a case with its free text, as far as scope allows (st already filtered
 // by access.Filter). Free text is never posted in a channel; this modal is only the viewer's.
-func detailsView(tr *i18n.Translator, st workflows.Status, scope access.Scope, name func(context.Context, string) string) slack.ModalViewRequest {
+func detailsView(tr *i18n.Translator, st workflows.Status, scope access.Scope, name func(context.Context, string) string, now time.Time) slack.ModalViewRequest {
 	ctx := context.Background()
 	var head []string
 	if scope == access.Shared {
@@ -231,7 +232,7 @@ func detailsView(tr *i18n.Translator, st workflows.Status, scope access.Scope, n
 	head = append(head, closedLines(tr, st, scope)...)
 	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(strings.Join(head, "\n")), nil, nil)}
 	for _, s := range st.Services {
-		lines := []string{tr.T("details.service", "Service", name(ctx, s.ServiceID), "State", serviceLine(tr, s))}
+		lines := []string{tr.T("details.service", "Service", name(ctx, s.ServiceID), "State", serviceLine(tr, s, now))}
 		if scope == access.Coordinate { // the state, no free text
 			blocks = append(blocks, slack.NewDividerBlock())
 			blocks = append(blocks, textSections(lines[0])...)
