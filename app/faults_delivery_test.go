@@ -191,6 +191,7 @@ func TestFaultChannelArchivedMidCase(t *testing.T) {
 		}
 	}
 	recordHistory(t, a, workflows.WorkflowID(mid, "helsestasjon"), "collaboration_duty_channel_archived.json")
+	recordHistory(t, a, workflows.RedeliverWorkflowID("helsestasjon"), "redeliver_notices.json")
 	t.Logf("kanal arkivert midt i saken: %d saker avsluttet, %d revisjonsrader (audit verify: %d avstemt), %d meldinger parkert, "+
 		"KE varslet med en gang om %s, %d varsel til administrator, %d linjer i dagsoversikten; etter send-igjen: 0 parkert, "+
 		"hver sak 1 besvart ledetekst og 1 avslutning", len(refs), len(rows), rep.Reconciled, len(parked), late, adminAlerts, digestLines)

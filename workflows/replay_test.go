@@ -1,4 +1,4 @@
-package workflows
+package workflows_test
 
 import (
 	"encoding/json"
@@ -10,11 +10,28 @@ import (
 	"testing"
 
 	"go.temporal.io/sdk/worker"
+
+	samarbeidworker "github.com/samarbeid/samarbeid/worker"
 )
 
-// replayed are the workflows the worker runs. Each has at least one recorded history
-// (TestEveryWorkflowHasARecordedHistory).
-var replayed = []any{CollaborationDuty, CollaborationEvaluation, CoordinatorAppointment, IndividualPlan, KEDigest, LedgerAnchor}
+// workflowsOf records the workflows a registry is given; the activities are left out, since a
+// replayer runs none. Only the two methods samarbeidworker.Register calls are implemented.
+type workflowsOf struct {
+	worker.Registry
+	fns []any
+}
+
+func (w *workflowsOf) RegisterWorkflow(fn any) { w.fns = append(w.fns, fn) }
+func (w *workflowsOf) RegisterActivity(any)    {}
+
+// replayed are the workflows the worker runs, taken from its own registration, so a workflow
+// added to the worker is replayed and must have a recorded history
+// (TestEveryWorkflowHasARecordedHistory) without a second list to keep.
+var replayed = func() []any {
+	var w workflowsOf
+	samarbeidworker.Register(&w, nil)
+	return w.fns
+}()
 
 // workflowTypeName is the name Temporal registers a workflow function under by default, the
 // one its histories carry.
