@@ -51,17 +51,7 @@ func visibleText(t *testing.T, v any) []string {
 // notices carry IDs (in ServiceID, About, Suggested, Services, Progress), people read names
 // (issue 14 item 1).
 func TestNoticesSayNames(t *testing.T) {
-	kinds := []activities.NoticeKind{
-		activities.NoticeClarify, activities.NoticeAssess, activities.NoticeContact, activities.NoticeContactRequest,
-		activities.NoticeContactAnswer, activities.NoticeReminder, activities.NoticeEscalation, activities.NoticeClosed,
-		activities.NoticeAnswered, activities.NoticeConsentWithdrawn, activities.NoticeNobodyResponsible, activities.NoticeEvaluation,
-		workflows.NoticeCoordinatorRequest, workflows.NoticeCoordinatorProvisionalDue, workflows.NoticeCoordinatorProvisional,
-		workflows.NoticeCoordinatorDecision, workflows.NoticeCoordinatorNamed, workflows.NoticeCoordinatorAnswer,
-		workflows.NoticeCoordinatorVacant, workflows.NoticePlanEstablished, workflows.NoticePlanRevisionReminder,
-		workflows.NoticePlanRevisionEscalation, workflows.NoticePlanRevised, workflows.NoticePlanCoordinatorChanged,
-		workflows.NoticePlanClosed, workflows.NoticePlanCoordinatorLeft, workflows.NoticeCoordinatorLeftCase,
-		workflows.NoticeCoordinationTakenOver, workflows.NoticeStepClosed,
-	}
+	kinds := everyNoticeKind
 	workflowIDs := []string{workflows.WorkflowID("SAK-2026-0042", "helsestasjon"), workflows.CoordinatorWorkflowID("SAK-2026-0042", workflows.KindChildCoordinator),
 		workflows.PlanWorkflowID("SAK-2026-0042"), workflows.EvaluationWorkflowID("SAK-2026-0042", "helsestasjon")}
 	// What each notice carries in Answer, as the workflows write it.
@@ -123,4 +113,18 @@ func TestNoticesSayNames(t *testing.T) {
 			}
 		}
 	}
+}
+
+// everyNoticeKind is every kind of channel notice the workflows send, for the tests that
+// render them all.
+var everyNoticeKind = []activities.NoticeKind{
+	activities.NoticeClarify, activities.NoticeAssess, activities.NoticeContact, activities.NoticeContactRequest,
+	activities.NoticeContactAnswer, activities.NoticeReminder, activities.NoticeEscalation, activities.NoticeClosed,
+	activities.NoticeAnswered, activities.NoticeConsentWithdrawn, activities.NoticeNobodyResponsible, activities.NoticeEvaluation,
+	workflows.NoticeCoordinatorRequest, workflows.NoticeCoordinatorProvisionalDue, workflows.NoticeCoordinatorProvisional,
+	workflows.NoticeCoordinatorDecision, workflows.NoticeCoordinatorNamed, workflows.NoticeCoordinatorAnswer,
+	workflows.NoticeCoordinatorVacant, workflows.NoticePlanEstablished, workflows.NoticePlanRevisionReminder,
+	workflows.NoticePlanRevisionEscalation, workflows.NoticePlanRevised, workflows.NoticePlanCoordinatorChanged,
+	workflows.NoticePlanClosed, workflows.NoticePlanCoordinatorLeft, workflows.NoticeCoordinatorLeftCase,
+	workflows.NoticeCoordinationTakenOver, workflows.NoticeStepClosed,
 }

@@ -68,17 +68,7 @@ func progressOf(n int, kind activities.NoticeKind) (ids []string, progress []act
 // it. A step prompt that cannot show every service shows the waiting ones first and counts
 // the rest, so every service is in the message or counted there.
 func TestNoticesWithManyServicesAreValidMessages(t *testing.T) {
-	kinds := []activities.NoticeKind{
-		activities.NoticeClarify, activities.NoticeAssess, activities.NoticeContact, activities.NoticeContactRequest,
-		activities.NoticeContactAnswer, activities.NoticeReminder, activities.NoticeEscalation, activities.NoticeClosed,
-		activities.NoticeAnswered, activities.NoticeConsentWithdrawn, activities.NoticeNobodyResponsible, activities.NoticeEvaluation,
-		workflows.NoticeCoordinatorRequest, workflows.NoticeCoordinatorProvisionalDue, workflows.NoticeCoordinatorProvisional,
-		workflows.NoticeCoordinatorDecision, workflows.NoticeCoordinatorNamed, workflows.NoticeCoordinatorAnswer,
-		workflows.NoticeCoordinatorVacant, workflows.NoticePlanEstablished, workflows.NoticePlanRevisionReminder,
-		workflows.NoticePlanRevisionEscalation, workflows.NoticePlanRevised, workflows.NoticePlanCoordinatorChanged,
-		workflows.NoticePlanClosed, workflows.NoticePlanCoordinatorLeft, workflows.NoticeCoordinatorLeftCase,
-		workflows.NoticeCoordinationTakenOver,
-	}
+	kinds := everyNoticeKind
 	ref := "SAK-2026-0042"
 	workflowIDs := []string{workflows.WorkflowID(ref, "helsestasjon"), workflows.CoordinatorWorkflowID(ref, workflows.KindChildCoordinator),
 		workflows.PlanWorkflowID(ref), workflows.EvaluationWorkflowID(ref, "helsestasjon")}
